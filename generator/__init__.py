@@ -1,0 +1,1 @@
+"""i-Centrum's privacy statement as code: load -> validate -> check -> render."""

@@ -1,0 +1,336 @@
+"""Stage 2: is the loaded document a well-formed model? The JSON Schema, then the id references.
+
+Schema errors from jsonschema are rewritten into plain sentences for legal editors; the wording
+of each comes from the schema's own `description`s where it can, so the schema stays the one
+place that says what a field is.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from generator.load import Document
+from generator.paths import SCHEMA_PATH
+from generator.problems import FieldPath, Problem, format_path, quoted_list, suggestion
+
+
+@dataclass(frozen=True)
+class Model:
+    """A document that passed validation, with its entries indexed by id."""
+
+    document: Document
+    index: dict[str, dict[str, dict[str, Any]]] = field(repr=False)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.document.data
+
+
+@dataclass(frozen=True)
+class Validation:
+    problems: list[Problem]
+    model: Model | None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+@cache
+def load_schema(path: Path = SCHEMA_PATH) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator(path: Path = SCHEMA_PATH) -> jsonschema.Draft202012Validator:
+    schema = load_schema(path)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+# --- schema errors in plain words -------------------------------------------------------------
+
+def _describe_value(value: Any) -> str:
+    if value is None:
+        return "an empty value (null)"
+    if isinstance(value, bool):
+        return f"the value {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}" if not (isinstance(value, float) and math.isnan(value)) else "a number"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f'the text "{shown}"'
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping of fields"
+
+
+def _expected(schema: Mapping[str, Any], root: Mapping[str, Any]) -> str:
+    """What a schema accepts, as a reader would say it."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        target = root["$defs"][name]
+        if name == "text":
+            return "a text per language, such as `en: ...`"
+        return _expected(target, root)
+    for combinator in ("anyOf", "oneOf"):
+        if combinator in schema:
+            return " or ".join(_expected(branch, root) for branch in schema[combinator])
+    if "enum" in schema:
+        return "one of " + quoted_list(map(str, schema["enum"]))
+    if "const" in schema:
+        return f'"{schema["const"]}"'
+    kind = schema.get("type")
+    return {
+        "string": "text",
+        "object": "a mapping of fields",
+        "array": "a list",
+        "boolean": "true or false",
+        "integer": "a whole number",
+        "number": "a number",
+        "null": "null (for a gap)",
+    }.get(kind if isinstance(kind, str) else "", "a different value")
+
+
+def _field_description(schema: Mapping[str, Any], name: str, root: Mapping[str, Any]) -> str:
+    prop = schema.get("properties", {}).get(name, {})
+    text = prop.get("description")
+    if not text and "$ref" in prop:
+        text = root["$defs"][prop["$ref"].rsplit("/", 1)[-1]].get("description")
+    return f" ({text})" if text else ""
+
+
+def _form_description(error: ValidationError, root: Mapping[str, Any]) -> str:
+    """The description of the schema that set the rule: a $def explains its own form."""
+    description = error.schema.get("description") if isinstance(error.schema, Mapping) else None
+    return description or "see the schema for the expected form"
+
+
+_FORMAT_HINTS = {
+    "date": "a date written as YYYY-MM-DD, such as 2026-01-31",
+    "email": "an email address, such as privacy@example.com",
+    "uri": "a full web address starting with https://",
+}
+
+
+def _branch_errors(error: ValidationError) -> list[ValidationError] | None:
+    """For anyOf/oneOf: the errors of the branches that fit the value's type, if any do."""
+    by_branch: dict[int, list[ValidationError]] = {}
+    for sub in error.context or ():
+        by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fitting = [
+        subs for subs in by_branch.values()
+        if not any(s.validator == "type" and s.absolute_path == error.absolute_path for s in subs)
+    ]
+    if not fitting:
+        return None
+    # The branch that got furthest into the value explains the mistake best.
+    return max(fitting, key=lambda subs: max(len(s.absolute_path) for s in subs))
+
+
+def _schema_problems(document: Document, error: ValidationError,
+                     root: Mapping[str, Any]) -> Iterator[Problem]:
+    path: FieldPath = tuple(error.absolute_path)
+    value = error.instance
+    kind = error.validator
+
+    if kind in ("anyOf", "oneOf"):
+        branch = _branch_errors(error)
+        if branch is not None:
+            for sub in branch:
+                yield from _schema_problems(document, sub, root)
+            return
+        yield document.problem(path, f"expected {_expected(error.schema, root)}, "
+                                     f"found {_describe_value(value)}")
+        return
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for name in sorted(set(value) - set(allowed)):
+            yield document.problem(
+                (*path, name),
+                f'unknown field "{name}".{suggestion(name, allowed)} '
+                f"Fields allowed here: {quoted_list(allowed)}.",
+                key=True,
+            )
+        return
+    if kind == "required":
+        for name in error.validator_value:
+            if name not in value:
+                yield document.problem(
+                    path, f'the required field "{name}" is missing'
+                          f"{_field_description(error.schema, name, root)}")
+        return
+    if kind == "type":
+        expected = _expected(error.schema, root) if "$ref" not in error.schema else _expected(
+            {"type": error.validator_value}, root)
+        hint = ""
+        if error.validator_value == "string" and isinstance(value, int | float | bool):
+            hint = "; put the value in quotes to make it text"
+        if error.validator_value == "object" and isinstance(value, str) and "en" in (
+                error.schema.get("properties") or {}):
+            hint = f'; write it as `en: {value}`'
+            expected = "a text per language, such as `en: ...`"
+        yield document.problem(path, f"expected {expected}, found {_describe_value(value)}{hint}")
+        return
+    if kind in ("enum", "const"):
+        choices = [str(c) for c in (error.validator_value if kind == "enum" else [error.validator_value])]
+        yield document.problem(
+            path, f"{_describe_value(value)} is not allowed here.{suggestion(value, choices)} "
+                  f"Allowed: {quoted_list(choices)}.")
+        return
+    if kind == "format":
+        hint = _FORMAT_HINTS.get(error.validator_value, f"a valid {error.validator_value}")
+        yield document.problem(path, f"{_describe_value(value)} is not {hint}")
+        return
+    if kind == "pattern":
+        yield document.problem(path, f"{_describe_value(value)} does not have the expected form: "
+                                     f"{_form_description(error, root)}")
+        return
+    if kind == "minItems":
+        count = error.validator_value
+        yield document.problem(path, f"the list is empty; it needs at least {count} "
+                                     f"item{'s' if count != 1 else ''}")
+        return
+    if kind == "minLength":
+        if error.validator_value <= 1:
+            yield document.problem(path, "the text is empty; write something or remove the field")
+        else:
+            yield document.problem(path, f"the text is too short: write at least "
+                                         f"{error.validator_value} characters")
+        return
+    if kind == "uniqueItems":
+        yield document.problem(path, "the list holds the same entry more than once; keep each once")
+        return
+    yield document.problem(path, error.message)
+
+
+def schema_problems(document: Document, schema_path: Path = SCHEMA_PATH) -> list[Problem]:
+    root = load_schema(schema_path)
+    found: dict[tuple[Any, ...], Problem] = {}
+    for error in _validator(schema_path).iter_errors(document.data):
+        for problem in _schema_problems(document, error, root):
+            found.setdefault((problem.path, problem.message), problem)
+    return list(found.values())
+
+
+# --- references between entries --------------------------------------------------------------
+
+# The collections whose entries have ids, and what refers to them: (collection, path pattern).
+# A pattern walks the model: a name is a field, "*" every entry of a list.
+COLLECTIONS = (
+    "data_subjects", "data_categories", "sources", "recipients", "retention_policies",
+    "purposes", "trackers", "sites", "services",
+)
+REFERENCES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("data_subjects", ("purposes", "*", "data_subjects", "*")),
+    ("data_categories", ("purposes", "*", "data_categories", "*")),
+    ("sources", ("purposes", "*", "sources", "*")),
+    ("retention_policies", ("purposes", "*", "retention")),
+    ("recipients", ("purposes", "*", "recipients", "*")),
+    ("recipients", ("transfers", "*", "recipient")),
+    ("recipients", ("trackers", "*", "provider")),
+    ("recipients", ("services", "*", "sub_processors", "*")),
+    ("trackers", ("sites", "*", "trackers", "*")),
+    ("services", ("roles", "processor", "services", "*")),
+)
+# Entries nothing needs to refer to: purposes and sites are what the statement is about.
+UNREFERENCED_BY_DESIGN = {"purposes", "sites"}
+# A first-party tracker is set by i-Centrum itself, not by a recipient.
+SELF_PROVIDER = "controller"
+
+
+def walk(data: Any, pattern: tuple[str, ...], path: FieldPath = ()) -> Iterator[tuple[FieldPath, Any]]:
+    """Every (path, value) that `pattern` reaches in `data`; silently skips ill-formed parts."""
+    if not pattern:
+        yield path, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for number, item in enumerate(data):
+                yield from walk(item, rest, (*path, number))
+    elif isinstance(data, dict) and head in data:
+        yield from walk(data[head], rest, (*path, head))
+
+
+def _entries(data: Mapping[str, Any], collection: str) -> Iterable[tuple[int, dict[str, Any]]]:
+    items = data.get(collection)
+    if isinstance(items, list):
+        for number, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                yield number, item
+
+
+def reference_problems(document: Document) -> tuple[list[Problem], dict[str, dict[str, dict[str, Any]]]]:
+    data = document.data
+    problems: list[Problem] = []
+    index: dict[str, dict[str, dict[str, Any]]] = {}
+    for collection in COLLECTIONS:
+        seen: dict[str, int] = {}
+        index[collection] = {}
+        for number, item in _entries(data, collection):
+            ident = item["id"]
+            if ident in seen:
+                first = document.locate((collection, seen[ident], "id"))
+                problems.append(document.problem(
+                    (collection, number, "id"),
+                    f'the id "{ident}" is already used by {collection}[{seen[ident]}] '
+                    f"(line {first.line}); ids must be unique"))
+                continue
+            seen[ident] = number
+            index[collection][ident] = item
+
+    used: dict[str, set[str]] = {c: set() for c in COLLECTIONS}
+    for collection, pattern in REFERENCES:
+        for path, value in walk(data, pattern):
+            if not isinstance(value, str):
+                continue
+            used[collection].add(value)
+            if value in index[collection]:
+                continue
+            if collection == "recipients" and pattern[0] == "trackers" and value == SELF_PROVIDER:
+                continue
+            known = list(index[collection])
+            problems.append(document.problem(
+                path, f'"{value}" is not the id of any entry in {collection}.'
+                      f"{suggestion(value, known)} Known ids: {quoted_list(known)}."
+                      if known else f'"{value}" refers to {collection}, which has no entries'))
+
+    for collection in COLLECTIONS:
+        if collection in UNREFERENCED_BY_DESIGN:
+            continue
+        for number, item in _entries(data, collection):
+            if item["id"] not in used[collection]:
+                problems.append(document.problem(
+                    (collection, number, "id"),
+                    f'{collection} entry "{item["id"]}" is defined but nothing refers to it; '
+                    f"use it or remove it", severity="warning"))
+    return problems, index
+
+
+def validate(document: Document, schema_path: Path = SCHEMA_PATH) -> Validation:
+    """All problems at once; a Model only when there is no error."""
+    problems = schema_problems(document, schema_path)
+    reference_found, index = reference_problems(document)
+    problems.extend(reference_found)
+    problems.sort(key=lambda p: p.sort_key)
+    model = None if any(p.severity == "error" for p in problems) else Model(document, index)
+    return Validation(problems, model)
+
+
+__all__ = ["COLLECTIONS", "REFERENCES", "Model", "Validation", "format_path", "load_schema",
+           "validate", "walk"]
