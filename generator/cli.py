@@ -95,13 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema_parser = commands.add_parser("schema", help="print the JSON Schema of the model")
     schema_parser.set_defaults(run=command_schema)
 
-    for register in EXTRA_COMMANDS:
-        register(commands)
+    # Each later stage's module adds its own subcommand: register(commands) sets `run`.
     return parser
-
-
-# Later stages (check, build, diff) register their subcommands here, each from its own module.
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

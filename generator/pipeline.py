@@ -1,0 +1,32 @@
+"""The stages composed: what the CLI, the MkDocs plugin and the diff use to get a valid model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.load import load_bytes, load_file
+from generator.problems import InputError, Problem
+from generator.validate import Model, validate
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model: Model
+    warnings: list[Problem]
+
+
+def read_model(path: Path, display_name: str | None = None) -> LoadedModel:
+    """Load and validate a model file; raise InputError with every error when it is not valid."""
+    validation = validate(load_file(path, display_name or str(path)))
+    if validation.model is None:
+        raise InputError(validation.problems)
+    return LoadedModel(validation.model, validation.warnings)
+
+
+def read_model_bytes(raw: bytes, display_name: str) -> LoadedModel:
+    """As read_model, for content that is not a file on disk (such as a git revision)."""
+    validation = validate(load_bytes(raw, display_name))
+    if validation.model is None:
+        raise InputError(validation.problems)
+    return LoadedModel(validation.model, validation.warnings)
