@@ -95,7 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema_parser = commands.add_parser("schema", help="print the JSON Schema of the model")
     schema_parser.set_defaults(run=command_schema)
 
-    # Each later stage's module adds its own subcommand: register(commands) sets `run`.
+    # Each later stage's module adds its own subcommand: register(commands) sets `run`. They are
+    # imported here, not at the top, because they import this module's helpers.
+    from generator import build
+
+    build.register(commands)
     return parser
 
 

@@ -1,0 +1,62 @@
+"""Write the generated pages as Markdown files, for any static-site engine (or none).
+
+The pages are written into a fresh folder beside the target and swapped in only when all of them
+were written, so a failed build never leaves a half-written output folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+from generator.cli import EXIT_INVALID, EXIT_OK, _model_path, print_problems
+from generator.pipeline import read_model
+from generator.problems import InputError
+from generator.render import RenderedSite, render_site
+
+
+def write_pages(site: RenderedSite, out: Path) -> list[Path]:
+    """Replace the folder `out` with the pages of `site`; returns the files written."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for page in site.pages:
+            target = staging / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.markdown, encoding="utf-8")
+        previous = out.with_name(f".{out.name}.previous")
+        if previous.exists():
+            shutil.rmtree(previous)
+        if out.exists():
+            out.rename(previous)
+        staging.rename(out)
+        if previous.exists():
+            shutil.rmtree(previous)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [out / page.path for page in site.pages]
+
+
+def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
+    path = _model_path(arguments)
+    try:
+        loaded = read_model(path)
+    except InputError as error:
+        print_problems(error.problems, out)
+        print(f"{path}: not built: the model is not valid", file=out)
+        return EXIT_INVALID
+    written = write_pages(render_site(loaded.model), Path(arguments.out))
+    print(f"wrote {len(written)} pages to {arguments.out}", file=out)
+    return EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("build", help="write the generated pages as Markdown files")
+    parser.add_argument("file", nargs="?", metavar="FILE", help="the model file (default: data/processing.yaml)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="the folder to write the pages into (replaced)")
+    parser.set_defaults(run=command_build)

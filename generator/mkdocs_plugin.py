@@ -1,0 +1,90 @@
+"""The MkDocs adapter: a thin plugin over the engine-independent core.
+
+It validates the model before MkDocs touches the output folder (on_config runs before the site
+directory is cleaned), serves the rendered pages as generated files, builds the navigation when
+mkdocs.yml gives none, and makes `mkdocs serve` rebuild when the model or the policy changes.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from generator.paths import DEFAULT_MODEL, POLICY_DIR
+from generator.pipeline import read_model
+from generator.problems import InputError
+from generator.render import NavItem, NavSection, Page, RenderedSite, render_site
+
+
+class PrivacyStatementConfig(Config):
+    model = config_options.Type(str, default=str(DEFAULT_MODEL))
+    policy = config_options.Type(str, default="")
+
+
+def _nav_entry(item: NavItem) -> dict[str, Any]:
+    # MkDocs' theme templates print nav titles without escaping, and titles come from the model.
+    if isinstance(item, NavSection):
+        return {html.escape(item.title): [_nav_entry(page) for page in item.pages]}
+    return {html.escape(item.title): item.path}
+
+
+def navigation(site: RenderedSite, hand_written: list[str], home_title: str) -> list[Any]:
+    """The site's nav: the home page, the generated pages, then any other hand-written page."""
+    nav: list[Any] = []
+    if "index.md" in hand_written:
+        nav.append({home_title: "index.md"})
+    nav.extend(_nav_entry(item) for item in site.navigation)
+    nav.extend(path for path in hand_written if path != "index.md")
+    return nav
+
+
+class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
+    def __init__(self) -> None:
+        self.site: RenderedSite | None = None
+        self.watched: list[Path] = []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        model_path = root / self.config.model
+        policy_dir = (root / self.config.policy) if self.config.policy else POLICY_DIR
+        try:
+            loaded = read_model(model_path, self.config.model)
+        except InputError as error:
+            listing = "\n".join(problem.format() for problem in error.problems)
+            raise PluginError(f"the privacy model is not valid, nothing was built:\n{listing}") from None
+        self.site = render_site(loaded.model, policy_dir=policy_dir)
+        self.watched = [model_path.parent, policy_dir]
+        if config.nav is None:
+            docs = Path(config.docs_dir)
+            hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+            from generator.render import load_texts
+
+            home = load_texts(policy_dir, "en")["navigation"]["home"]
+            config.nav = navigation(self.site, hand_written, home)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None, "on_config runs before on_files"
+        for page in self.site.pages:
+            existing = files.get_file_from_path(page.path)
+            if existing is not None:
+                raise PluginError(f"docs/{page.path} is written by hand, but the privacy statement "
+                                  "generates that page; remove or rename the hand-written file")
+            files.append(File.generated(config, page.path, content=page.markdown))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        for folder in self.watched:
+            server.watch(str(folder))
+        return server
+
+
+__all__ = ["Page", "PrivacyStatementPlugin", "navigation"]

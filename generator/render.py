@@ -1,0 +1,280 @@
+"""Stage 4: render a valid model into the Markdown pages of the published statement.
+
+Engine-independent: the result is a mapping of page paths to Markdown, which the MkDocs plugin
+serves during a build and `privacy-statement build` writes as files. Every value from the model
+is escaped on its way into a page (Jinja's `finalize` applies the escape to every expression), so
+no YAML string can add markup, script or a link; links come only from URL fields, through the
+`link` filter, which accepts nothing but https: and mailto: addresses.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.load import load_file
+from generator.paths import POLICY_DIR
+from generator.validate import Model, load_schema
+
+DEFAULT_LANGUAGE = "en"
+STATEMENT_PAGE = "privacy/index.md"
+SITES_DIR = "privacy/sites"
+SERVICES_DIR = "privacy/services"
+
+# Python-Markdown's backslash-escapable characters (with the tables extension's "|"). "<", ">", "&"
+# and quotes become HTML entities instead, which Markdown passes through as text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_SAFE_LINK = re.compile(r"^(?:https://|mailto:)[^\s<>\"'`\\]+$")
+_ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PAGE_TARGET = re.compile(r"^[a-z0-9][a-z0-9/._-]*(?:#[a-z0-9-]+)?$")
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+
+
+def escape(value: object) -> str:
+    """Plain text safe to place anywhere in a Markdown page: inert as Markdown and as HTML."""
+    text = " ".join(str(value).split())
+    text = html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=True).replace("=", "&#61;")
+    # A leading colon would start a definition-list entry; "=" lines would make a heading.
+    return "&#58;" + text[1:] if text.startswith(":") else text
+
+
+def pick(keys: list[str], mapping: Mapping[str, Any]) -> list[Any]:
+    """The entries of `mapping` for `keys`, in order: ids to the entries they name."""
+    return [mapping[key] for key in keys]
+
+
+def anchor(ident: str) -> Markup:
+    """An id as an HTML anchor; the schema restricts ids to lower-case words joined by hyphens."""
+    if not _ANCHOR.match(ident):
+        raise ValueError(f"not an id: {ident!r}")
+    return Markup(ident)
+
+
+def _finalize(value: object) -> object:
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        raise jinja2.UndefinedError("a template printed a null model value; test for it first")
+    return escape(value)
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    title: str  # plain text, as the reader sees it; engines must escape it for HTML
+    markdown: str
+
+
+@dataclass(frozen=True)
+class NavSection:
+    title: str
+    pages: tuple[Page, ...]
+
+
+NavItem = Page | NavSection
+
+
+# Policy files are read as strictly as the model: YAML 1.1 would turn keys like `no:` or `NO:`
+# (Norway) into booleans.
+@cache
+def load_texts(policy_dir: Path, language: str) -> dict[str, Any]:
+    return load_file(policy_dir / "texts" / f"{language}.yaml").data
+
+
+@cache
+def load_eea(policy_dir: Path) -> frozenset[str]:
+    countries = load_file(policy_dir / "eea-countries.yaml").data
+    return frozenset(countries["eu"]) | frozenset(countries["eea_only"])
+
+
+class SectionCounter:
+    """Numbers the statement's sections as the template emits them, so numbering cannot break."""
+
+    def __init__(self) -> None:
+        self.number = 0
+
+    def __call__(self) -> int:
+        self.number += 1
+        return self.number
+
+
+class Renderer:
+    """Templates and wording for one language, bound to a policy folder."""
+
+    def __init__(self, policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE) -> None:
+        self.language = language
+        self.texts = load_texts(policy_dir, language)
+        self.eea = load_eea(policy_dir)
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(policy_dir / "templates"),
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            autoescape=False,
+            # Markdown's attribute lists ({#anchor}) need "{#"; Jinja comments are written {## ##}.
+            comment_start_string="{##",
+            comment_end_string="##}",
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.environment.filters.update(
+            t=self.translate,
+            link=self.link,
+            duration=self.duration,
+            long_date=self.long_date,
+            country=self.country,
+            outside_eea=self.outside_eea,
+            email_link=self.email_link,
+            page_link=self.page_link,
+            pick=pick,
+            anchor=anchor,
+        )
+
+    # --- filters ------------------------------------------------------------------------------
+
+    def translate(self, text: Mapping[str, str] | None) -> str:
+        """A model text in the page's language, English where it has no translation yet."""
+        if text is None:
+            return self.texts["not_stated"]
+        return text.get(self.language) or text[DEFAULT_LANGUAGE]
+
+    def link(self, url: str, label: object = None) -> Markup:
+        """An HTML link to a model URL; anything but https:/mailto: is shown as plain text."""
+        shown = escape(label if label is not None else url.removeprefix("mailto:"))
+        if not _SAFE_LINK.match(url):
+            return Markup(shown)
+        return Markup(f'<a href="{html.escape(url, quote=True)}">{shown}</a>')
+
+    def duration(self, value: str | None) -> str:
+        """`P6M` -> `6 months`, `P1Y6M` -> `1 year and 6 months`."""
+        units = self.texts["duration_units"]
+        if value is None:
+            return self.texts["not_stated"]
+        if value == "session":
+            return units["session"]
+        match = _DURATION.match(value)
+        if not match:
+            return value
+        parts = [
+            f"{int(amount)} {units[unit][0] if int(amount) == 1 else units[unit][1]}"
+            for unit, amount in zip("YMWD", match.groups(), strict=True)
+            if amount is not None
+        ]
+        if len(parts) > 1:
+            return ", ".join(parts[:-1]) + f" {units['and']} {parts[-1]}"
+        return parts[0]
+
+    def long_date(self, value: str | date) -> str:
+        day = value if isinstance(value, date) else date.fromisoformat(value)
+        return f"{day.day} {self.texts['months'][day.month - 1]} {day.year}"
+
+    def country(self, code: str) -> str:
+        return self.texts["countries"].get(code, code)
+
+    def outside_eea(self, code: str) -> bool:
+        return code not in self.eea
+
+    def email_link(self, address: str) -> Markup:
+        return self.link(f"mailto:{address}", address)
+
+    @staticmethod
+    def page_link(target: str, label: object) -> Markup:
+        """A Markdown link to another generated page; targets are built from ids, which the schema
+        restricts to lower-case words, so only those characters are let through."""
+        if not _PAGE_TARGET.match(target):
+            return Markup(escape(label))
+        return Markup(f"[{escape(label)}]({target})")
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.environment.get_template(template).render(texts=self.texts, **context)
+
+
+def with_absent_fields(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any]) -> Any:
+    """A copy of `value` in which every optional field the schema defines but the model leaves out
+    is present as None, so templates can test it while StrictUndefined still catches misspellings."""
+    if "$ref" in schema:
+        schema = root["$defs"][schema["$ref"].rsplit("/", 1)[-1]]
+    for branch in schema.get("anyOf", ()):
+        resolved = root["$defs"][branch["$ref"].rsplit("/", 1)[-1]] if "$ref" in branch else branch
+        if isinstance(value, dict) and resolved.get("type") == "object":
+            return with_absent_fields(value, resolved, root)
+        if isinstance(value, list) and resolved.get("type") == "array":
+            return with_absent_fields(value, resolved, root)
+    if isinstance(value, dict) and "properties" in schema:
+        if set(schema["properties"]) <= {"en", "sv"}:
+            return value  # a text: its languages stay as written
+        return {
+            name: with_absent_fields(value.get(name), field_schema, root)
+            for name, field_schema in schema["properties"].items()
+        }
+    if isinstance(value, list) and "items" in schema:
+        return [with_absent_fields(item, schema["items"], root) for item in value]
+    return value
+
+
+def _context(model: Model) -> dict[str, Any]:
+    schema = load_schema()
+    data = with_absent_fields(model.data, schema, schema)
+    index = {
+        collection: {entry["id"]: entry for entry in data[collection]} for collection in model.index
+    }
+    trackers_by_site = {
+        site["id"]: [index["trackers"][tracker] for tracker in site["trackers"]] for site in data["sites"]
+    }
+    return {
+        "model": data,
+        "index": index,
+        "trackers_by_site": trackers_by_site,
+        "statement_page": STATEMENT_PAGE,
+        "next_section": SectionCounter(),
+    }
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """The generated pages and how a site's navigation should group them."""
+
+    pages: tuple[Page, ...]
+    navigation: tuple[NavItem, ...]
+
+
+def render_site(model: Model, *, policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE) -> RenderedSite:
+    """Every generated page, statement first, in a fixed order."""
+    renderer = Renderer(policy_dir, language)
+    context = _context(model)
+    data = context["model"]
+    titles = renderer.texts["navigation"]
+    statement = Page(STATEMENT_PAGE, titles["statement"], renderer.render("statement.md.j2", **context))
+    site_pages = tuple(
+        Page(
+            f"{SITES_DIR}/{site['id']}.md",
+            renderer.translate(site["name"]),
+            renderer.render("site.md.j2", site=site, trackers=context["trackers_by_site"][site["id"]], **context),
+        )
+        for site in data["sites"]
+    )
+    service_pages = tuple(
+        Page(
+            f"{SERVICES_DIR}/{service['id']}.md",
+            renderer.translate(service["name"]),
+            renderer.render("service.md.j2", service=service, **context),
+        )
+        for service in data["services"]
+    )
+    navigation: list[NavItem] = [statement]
+    if site_pages:
+        navigation.append(NavSection(titles["sites"], site_pages))
+    if service_pages:
+        navigation.append(NavSection(titles["services"], service_pages))
+    return RenderedSite((statement, *site_pages, *service_pages), tuple(navigation))
