@@ -1,0 +1,74 @@
+"""Shared parts of the site tests: a copy of the project to build in, the real MkDocs, a local
+static server and a headless Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REAL_MODEL = PROJECT_ROOT / "data" / "processing.yaml"
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+def copy_project(target: Path, model_text: str | None = None) -> Path:
+    """The site's sources (mkdocs.yml, docs/, data/) in `target`, optionally with another model."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(PROJECT_ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(PROJECT_ROOT / "docs", target / "docs")
+    (target / "data").mkdir()
+    (target / "data" / "processing.yaml").write_text(
+        model_text if model_text is not None else REAL_MODEL.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+def mkdocs_build(project: Path, site_dir: Path, *extra: str, epoch: str = "1764000000") -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir), *extra],
+        cwd=project, env=environment, capture_output=True, text=True, timeout=300,
+    )
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 at a free port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def require_chromium() -> Path:
+    """Debian's Chromium; a missing browser skips locally but fails under CI."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing under CI: .ci/run should have installed Debian's chromium")
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")

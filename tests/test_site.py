@@ -1,0 +1,210 @@
+"""The published site, built by the real MkDocs with the real plugin from models on disk."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from injection import MARKERS, PAYLOAD, injection_model_text
+from sitekit import BIN, PROJECT_ROOT, REAL_MODEL, copy_project, mkdocs_build
+
+from generator.load import load_file
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def model() -> dict:
+    return load_file(REAL_MODEL).data
+
+
+def page_text(site: Path, page: str) -> str:
+    """The visible text of a built page's article, entities decoded and tags dropped."""
+    document = (site / page).read_text(encoding="utf-8")
+    article = document[document.index("<article"): document.index("</article>")]
+    return html.unescape(re.sub(r"<[^>]+>", " ", article))
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_site_and_service_has_a_page_and_a_nav_entry(real_site: Path, model: dict) -> None:
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    assert model["sites"] and model["services"]
+    for site in model["sites"]:
+        page = real_site / "privacy" / "sites" / site["id"] / "index.html"
+        assert page.is_file()
+        assert f'href="privacy/sites/{site["id"]}/"' in home
+    for service in model["services"]:
+        page = real_site / "privacy" / "services" / service["id"] / "index.html"
+        assert page.is_file()
+        assert f'href="privacy/services/{service["id"]}/"' in home
+    assert 'href="privacy/"' in home
+
+
+def test_statement_holds_every_seed_fact(real_site: Path, model: dict) -> None:
+    text = squash(page_text(real_site, "privacy/index.html"))
+    for tracker in model["trackers"]:
+        assert tracker["name"]["en"] in text
+    for purpose in model["purposes"]:
+        assert squash(purpose["description"]["en"]) in text
+    for category in model["data_categories"]:
+        assert category["name"]["en"] in text
+    for source in model["sources"]:
+        assert source["name"]["en"] in text
+    for subject in model["data_subjects"]:
+        assert subject["name"]["en"] in text
+    for fact in ("privacy@i-centrum.se", "i-Centrum AB", "Göteborg", "Integritetsskyddsmyndigheten",
+                 "Box 8114, 104 20 Stockholm", "never sold", "Data Protection Officer",
+                 "does not collect or process sensitive personal data", "Version 1.0.0",
+                 "www.allaboutcookies.org"):
+        assert fact in text, fact
+    document = (real_site / "privacy" / "index.html").read_text(encoding="utf-8")
+    assert 'href="mailto:privacy@i-centrum.se"' in document
+    assert 'href="https://www.imy.se"' in document
+
+
+def test_statement_has_generated_numbering_a_summary_first_and_objection_apart(real_site: Path) -> None:
+    document = (real_site / "privacy" / "index.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<h2 id="([^"]+)">(.*?)<a class="headerlink"', document)
+    assert headings[0][0] == "at-a-glance"
+    numbers = [int(m.group(1)) for _, title in headings[1:] if (m := re.match(r"(\d+)\. ", title))]
+    assert numbers == list(range(1, len(headings)))
+    ids = [ident for ident, _ in headings]
+    assert "right-to-object" in ids and "your-rights" in ids
+    assert ids.index("right-to-object") == ids.index("your-rights") + 1
+    # The statement's table of contents lists every numbered section.
+    toc = document[document.index('data-md-component="toc"'):]
+    for ident in ids:
+        assert f'href="#{ident}"' in toc
+
+
+def test_site_pages_describe_each_tracker_and_link_the_opt_outs(real_site: Path, model: dict) -> None:
+    for site in model["sites"]:
+        text = squash(page_text(real_site, f"privacy/sites/{site['id']}/index.html"))
+        document = (real_site / "privacy" / "sites" / site["id"] / "index.html").read_text(encoding="utf-8")
+        for tracker_id in site["trackers"]:
+            tracker = next(t for t in model["trackers"] if t["id"] == tracker_id)
+            assert tracker["name"]["en"] in text
+            assert squash(tracker["purpose"]["en"]) in text
+            for field in ("opt_out_url", "further_reading"):
+                if tracker.get(field):
+                    assert f'href="{tracker[field]}"' in document
+        for label in ("First or third party", "Lifetime", "Needs your consent", "Data leaves the EU/EEA",
+                      "How to opt out", "6 months", "Yes, to United States"):
+            assert label in text
+    statement = (real_site / "privacy" / "index.html").read_text(encoding="utf-8")
+    for site in model["sites"]:
+        assert f'href="sites/{site["id"]}/"' in statement
+
+
+def test_service_appendix_has_the_article_28_sections(real_site: Path, model: dict) -> None:
+    for service in model["services"]:
+        text = page_text(real_site, f"privacy/services/{service['id']}/index.html")
+        for heading in ("Subject matter and duration", "Nature and purpose of the processing",
+                        "Types of personal data", "Categories of data subjects", "Sub-processors",
+                        "Security measures"):
+            assert heading in text
+        # The real model leaves these as gaps; the page says so instead of inventing them.
+        assert "Not stated in this version of the statement." in text
+
+
+def test_site_loads_nothing_from_other_hosts(real_site: Path) -> None:
+    loaded = re.compile(r'<(?:script|img|link|iframe|source)\b[^>]*\b(?:src|href)="(https?:)?//', re.I)
+    for page in real_site.rglob("*.html"):
+        assert not loaded.search(page.read_text(encoding="utf-8")), page
+    for stylesheet in real_site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", stylesheet.read_text(encoding="utf-8")), stylesheet
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert mkdocs_build(project, first).returncode == 0
+    assert mkdocs_build(project, second).returncode == 0
+    first_files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    second_files = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert first_files == second_files
+    for relative in first_files:
+        assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
+
+
+def test_a_broken_model_stops_the_build_and_leaves_the_site_untouched(tmp_path: Path) -> None:
+    text = REAL_MODEL.read_text(encoding="utf-8").replace("legal_basis: contract\n", "legal_basis: contrat\n", 1)
+    project = copy_project(tmp_path / "project", text)
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous site", encoding="utf-8")
+    result = mkdocs_build(project, site)
+    assert result.returncode == 1
+    assert re.search(r"data/processing\.yaml:\d+:\d+: purposes\[\d+\]\.legal_basis: .*Did you mean \"contract\"",
+                     result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
+
+
+def test_build_command_writes_the_same_pages_as_files(tmp_path: Path) -> None:
+    out = tmp_path / "pages"
+    result = subprocess.run([str(BIN / "privacy-statement"), "build", str(REAL_MODEL), "--out", str(out)],
+                            capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
+    model = load_file(REAL_MODEL).data
+    assert written == sorted(
+        ["privacy/index.md"]
+        + [f"privacy/sites/{s['id']}.md" for s in model["sites"]]
+        + [f"privacy/services/{s['id']}.md" for s in model["services"]]
+    )
+    assert "# Privacy statement" in (out / "privacy" / "index.md").read_text(encoding="utf-8")
+
+
+def test_build_command_with_a_broken_model_leaves_the_output_untouched(tmp_path: Path) -> None:
+    broken = tmp_path / "processing.yaml"
+    broken.write_text(REAL_MODEL.read_text(encoding="utf-8").replace("party: third", "party: thrid", 1))
+    out = tmp_path / "pages"
+    out.mkdir()
+    (out / "keep.md").write_text("previous")
+    result = subprocess.run([sys.executable, "-m", "generator", "build", str(broken), "--out", str(out)],
+                            capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert result.returncode == 1
+    assert 'trackers[0].party: the text "thrid" is not allowed here. Did you mean "third"?' in result.stdout
+    assert [p.name for p in out.iterdir()] == ["keep.md"]
+
+
+def test_injected_markup_renders_as_inert_text(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", injection_model_text())
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    pages = [site / "index.html", *sorted((site / "privacy").rglob("index.html"))]
+    assert len(pages) >= 4
+    for page in pages:
+        document = page.read_text(encoding="utf-8")
+        # No tag or attribute from the payload survives: only Material's own script tags remain.
+        assert "<script>window.__injected" not in document
+        assert not re.search(r"<img[^>]*onerror", document)
+        assert not re.search(r"""href=["']?\s*javascript:""", document, re.I)
+        assert not re.search(r"\bon\w+=\"?window\.__injected", document)
+    statement = html.unescape((site / "privacy" / "index.html").read_text(encoding="utf-8"))
+    # The payload is shown to the reader, literally.
+    assert "<script>window.__injected" not in (site / "privacy" / "index.html").read_text(encoding="utf-8")
+    assert '<script>window.__injected = "script"</script>' in statement
+    assert "[click me](javascript:window.__injected='md-link')" in statement
+    article = squash(page_text(site, "privacy/index.html"))
+    assert "{{ 7 * 7 }} {% if true %}jinja{% endif %}" in article
+    assert "**bold** _em_ `code` # heading | cell | {: onclick=alert(1) } ![img](x.png)" in article
+    assert all(marker in PAYLOAD for marker in MARKERS)
