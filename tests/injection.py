@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-
 from sitekit import REAL_MODEL
 
 # Each payload would do something visible if it were interpreted instead of shown as text.

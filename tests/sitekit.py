@@ -28,17 +28,20 @@ CHROMIUM_ARGS = [
 
 
 def copy_project(target: Path, model_text: str | None = None) -> Path:
-    """The site's sources (mkdocs.yml, docs/, data/) in `target`, optionally with another model."""
+    """The site's sources (mkdocs.yml, docs/, policy/, data/) in `target`, optionally with another model."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(PROJECT_ROOT / "mkdocs.yml", target / "mkdocs.yml")
     shutil.copytree(PROJECT_ROOT / "docs", target / "docs")
+    shutil.copytree(PROJECT_ROOT / "policy", target / "policy")
     (target / "data").mkdir()
     (target / "data" / "processing.yaml").write_text(
         model_text if model_text is not None else REAL_MODEL.read_text(encoding="utf-8"), encoding="utf-8")
     return target
 
 
-def mkdocs_build(project: Path, site_dir: Path, *extra: str, epoch: str = "1764000000") -> subprocess.CompletedProcess[str]:
+def mkdocs_build(
+    project: Path, site_dir: Path, *extra: str, epoch: str = "1764000000"
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(site_dir), *extra],

@@ -1,0 +1,177 @@
+"""The built site in a real headless Chromium, driven by Playwright: what a visitor gets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from injection import injection_model_text
+from sitekit import CHROMIUM_ARGS, REAL_MODEL, copy_project, mkdocs_build, require_chromium, serve
+
+from generator.load import load_file
+
+pytestmark = pytest.mark.browser
+
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+def _build(directory: Path, model_text: str | None = None) -> Path:
+    project = copy_project(directory, model_text)
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def real_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve(_build(tmp_path_factory.mktemp("real"))) as url:
+        yield url
+
+
+class Visit:
+    """A page that records every request, console error, page error and dialog it sees."""
+
+    def __init__(self, browser: Any, base_url: str) -> None:
+        self.base_url = base_url
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+        def on_dialog(dialog: Any) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", on_dialog)
+
+    def open(self, path: str) -> Any:
+        self.page.goto(self.base_url + path)
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def foreign_requests(self) -> list[str]:
+        return [url for url in self.requests if not url.startswith(self.base_url)]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any, real_url: str) -> Iterator[Visit]:
+    opened = Visit(browser, real_url)
+    yield opened
+    opened.close()
+
+
+def _page_types() -> list[str]:
+    model = load_file(REAL_MODEL).data
+    site, service = model["sites"][0]["id"], model["services"][0]["id"]
+    return ["", "privacy/", f"privacy/sites/{site}/", f"privacy/services/{service}/"]
+
+
+def test_statement_renders_with_its_table_of_contents(visit: Visit) -> None:
+    page = visit.open("privacy/")
+    assert page.locator("h1").inner_text().rstrip("¶") == "Privacy statement"
+    toc = page.locator('nav.md-nav--secondary[aria-label="Table of contents"]')
+    links = toc.locator("a.md-nav__link")
+    texts = [" ".join(t.split()) for t in links.all_inner_texts()]
+    assert texts[0] == "At a glance"
+    assert "1. Who we are" in texts and "11. Your right to object" in texts
+    toc.get_by_role("link", name="11. Your right to object").click()
+    assert page.evaluate("location.hash") == "#right-to-object"
+    assert page.locator("#right-to-object").is_visible()
+
+
+def test_every_appendix_and_site_page_is_reachable_through_the_navigation(visit: Visit) -> None:
+    model = load_file(REAL_MODEL).data
+    page = visit.open("")
+    primary = page.locator("nav.md-nav--primary")
+    for entries, folder in ((model["sites"], "sites"), (model["services"], "services")):
+        for entry in entries:
+            visit.open("")
+            primary.get_by_role("link", name=entry["name"]["en"], exact=True).click()
+            page.wait_for_load_state("networkidle")
+            assert page.url == f"{visit.base_url}privacy/{folder}/{entry['id']}/"
+            assert entry["name"]["en"] in page.locator("h1").inner_text()
+    visit.open("")
+    primary.get_by_role("link", name="Privacy statement", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == f"{visit.base_url}privacy/"
+
+
+def search(page: Any, term: str) -> str:
+    """Type into Material's search box as a visitor would; the text of the results."""
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially(term)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    return page.locator(".md-search-result").inner_text()
+
+
+def test_search_finds_the_linkedin_tracker(visit: Visit) -> None:
+    page = visit.open("privacy/")
+    assert "LinkedIn Insight Tag" in search(page, "LinkedIn")
+
+
+@pytest.mark.parametrize("path", _page_types())
+def test_pages_stay_local_without_console_errors(visit: Visit, path: str) -> None:
+    page = visit.open(path)
+    page.locator("input.md-search__input").fill("cookie")  # the search worker loads too
+    page.wait_for_timeout(300)
+    assert visit.requests, "the page made no request at all"
+    assert visit.foreign_requests() == []
+    assert visit.console_errors == []
+
+
+@pytest.mark.parametrize("path", _page_types())
+def test_no_serious_accessibility_violations(visit: Visit, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = visit.open(path)
+    results = Axe().run(page)
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        f"{[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+    assert results.response["testEngine"]["name"] == "axe-core"
+    assert serious == []
+
+
+def test_injected_model_runs_no_script(browser: Any, tmp_path: Path) -> None:
+    site = _build(tmp_path / "injected", injection_model_text())
+    with serve(site) as url:
+        visit = Visit(browser, url)
+        try:
+            for path in ["", "privacy/", *sorted(
+                    p.parent.relative_to(site).as_posix() + "/" for p in (site / "privacy").rglob("*/index.html"))]:
+                page = visit.open(path)
+                for link in page.locator("article a").all():
+                    href = link.get_attribute("href") or ""
+                    assert not href.strip().lower().startswith("javascript:"), href
+                if path == "privacy/":
+                    assert "click me" in search(page, "click")
+                assert page.evaluate("typeof window.__injected") == "undefined", path
+            assert visit.dialogs == []
+            assert visit.console_errors == []
+            assert visit.foreign_requests() == []
+        finally:
+            visit.close()
