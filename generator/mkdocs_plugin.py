@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import read_model
 from generator.problems import InputError
-from generator.render import NavItem, NavSection, Page, RenderedSite, render_site
+from generator.render import NavItem, NavSection, Page, RenderedSite, load_texts, render_site
 
 
 class PrivacyStatementConfig(Config):
@@ -65,8 +65,6 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         if config.nav is None:
             docs = Path(config.docs_dir)
             hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-            from generator.render import load_texts
-
             home = load_texts(policy_dir, "en")["navigation"]["home"]
             config.nav = navigation(self.site, hand_written, home)
         return config

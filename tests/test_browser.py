@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from injection import injection_model_text
-from sitekit import CHROMIUM_ARGS, REAL_MODEL, copy_project, mkdocs_build, require_chromium, serve
+from sitekit import BIN, CHROMIUM_ARGS, REAL_MODEL, copy_project, mkdocs_build, require_chromium, serve
 
 from generator.load import load_file
 
@@ -175,3 +178,42 @@ def test_injected_model_runs_no_script(browser: Any, tmp_path: Path) -> None:
             assert visit.foreign_requests() == []
         finally:
             visit.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_mkdocs_serve_rebuilds_and_reloads_when_the_model_changes(browser: Any, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
+        cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        visit = Visit(browser, f"http://127.0.0.1:{port}/")
+        try:
+            for _ in range(120):  # the first build takes a few seconds
+                try:
+                    visit.page.goto(visit.base_url + "privacy/")
+                    break
+                except Exception:
+                    visit.page.wait_for_timeout(250)
+            page = visit.page
+            assert "Job seekers" in page.locator("article").inner_text()
+            model = project / "data" / "processing.yaml"
+            model.write_text(model.read_text(encoding="utf-8").replace(
+                "name: {en: Job seekers}", "name: {en: Applicants for a job}"), encoding="utf-8")
+            # The live-reload script in the open page reloads it after the rebuild.
+            page.wait_for_function(
+                "document.querySelector('article').innerText.includes('Applicants for a job')", timeout=30_000)
+            assert visit.foreign_requests() == []
+        finally:
+            visit.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
