@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TextIO
 
 from generator.cli import EXIT_INVALID, EXIT_OK, _model_path, print_problems
+from generator.history import build_date, read_history
 from generator.pipeline import read_model
 from generator.problems import InputError
-from generator.render import RenderedSite, render_site
+from generator.render import RenderedSite, describe_changes, render_site
 
 
 def write_pages(site: RenderedSite, out: Path) -> list[Path]:
@@ -24,10 +25,10 @@ def write_pages(site: RenderedSite, out: Path) -> list[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        for page in site.pages:
-            target = staging / page.path
+        for relative, content in [*((page.path, page.markdown.encode()) for page in site.pages), *site.files]:
+            target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.markdown, encoding="utf-8")
+            target.write_bytes(content)
         previous = out.with_name(f".{out.name}.previous")
         if previous.exists():
             shutil.rmtree(previous)
@@ -39,7 +40,7 @@ def write_pages(site: RenderedSite, out: Path) -> list[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [out / page.path for page in site.pages]
+    return [out / page.path for page in site.pages] + [out / path for path, _ in site.files]
 
 
 def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -50,7 +51,9 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
         print_problems(error.problems, out)
         print(f"{path}: not built: the model is not valid", file=out)
         return EXIT_INVALID
-    written = write_pages(render_site(loaded.model), Path(arguments.out))
+    history = read_history(loaded.model, path, build_date(), str(path))
+    site = render_site(loaded.model, history=history, describe_changes=describe_changes)
+    written = write_pages(site, Path(arguments.out))
     print(f"wrote {len(written)} pages to {arguments.out}", file=out)
     return EXIT_OK
 

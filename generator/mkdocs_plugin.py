@@ -18,10 +18,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from generator.history import build_date, read_history
 from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import read_model
 from generator.problems import InputError
-from generator.render import NavItem, NavSection, Page, RenderedSite, load_texts, render_site
+from generator.render import NavItem, NavSection, Page, RenderedSite, describe_changes, load_texts, render_site
 
 
 class PrivacyStatementConfig(Config):
@@ -60,7 +61,9 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         except InputError as error:
             listing = "\n".join(problem.format() for problem in error.problems)
             raise PluginError(f"the privacy model is not valid, nothing was built:\n{listing}") from None
-        self.site = render_site(loaded.model, policy_dir=policy_dir)
+        history = read_history(loaded.model, model_path, build_date(), self.config.model)
+        self.site = render_site(loaded.model, history=history, describe_changes=describe_changes,
+                                policy_dir=policy_dir)
         self.watched = [model_path.parent, policy_dir]
         if config.nav is None:
             docs = Path(config.docs_dir)
@@ -77,6 +80,8 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
                 raise PluginError(f"docs/{page.path} is written by hand, but the privacy statement "
                                   "generates that page; remove or rename the hand-written file")
             files.append(File.generated(config, page.path, content=page.markdown))
+        for path, content in self.site.files:
+            files.append(File.generated(config, path, content=content))
         return files
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

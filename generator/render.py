@@ -11,31 +11,36 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import jinja2
 from markupsafe import Markup
 
+from generator.history import History, Status, Version, build_date, date_versions
 from generator.load import load_file
 from generator.paths import POLICY_DIR
 from generator.validate import Model, load_schema
 
 DEFAULT_LANGUAGE = "en"
 STATEMENT_PAGE = "privacy/index.md"
+CHANGES_PAGE = "privacy/changes.md"
+FEED_FILE = "privacy/changes.xml"
 SITES_DIR = "privacy/sites"
 SERVICES_DIR = "privacy/services"
+VERSIONS_DIR = "privacy/versions"
 
 # Python-Markdown's backslash-escapable characters (with the tables extension's "|"). "<", ">", "&"
 # and quotes become HTML entities instead, which Markdown passes through as text.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _SAFE_LINK = re.compile(r"^(?:https://|mailto:)[^\s<>\"'`\\]+$")
 _ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_PAGE_TARGET = re.compile(r"^[a-z0-9][a-z0-9/._-]*(?:#[a-z0-9-]+)?$")
+_PAGE_TARGET = re.compile(r"^(?:\.\./)*[a-z0-9][a-z0-9/._-]*(?:#[a-z0-9-]+)?$")
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 
@@ -247,15 +252,68 @@ class RenderedSite:
 
     pages: tuple[Page, ...]
     navigation: tuple[NavItem, ...]
+    files: tuple[tuple[str, bytes], ...] = ()  # other generated files, such as the Atom feed
 
 
-def render_site(model: Model, *, policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE) -> RenderedSite:
-    """Every generated page, statement first, in a fixed order."""
+@dataclass(frozen=True)
+class VersionView:
+    """One version as the templates show it."""
+
+    number: str
+    effective_date: date
+    status: Status
+    changes: list[str] | None  # None for the first version
+
+    @property
+    def anchor(self) -> str:
+        return "version-" + self.number.replace(".", "-")
+
+    @property
+    def page(self) -> str:
+        return f"{VERSIONS_DIR.removeprefix('privacy/')}/{self.number}.md"
+
+    page_from_statement = page
+
+
+DescribeChanges = Callable[[Model, Model], list[str]]
+
+
+def single_version_history(model: Model, today: date) -> History:
+    """The history of a model with no earlier versions (outside git, or in tests)."""
+    return History(date_versions([Version(model, "working tree")], today), ())
+
+
+def render_site(
+    model: Model,
+    *,
+    history: History | None = None,
+    describe_changes: DescribeChanges | None = None,
+    today: date | None = None,
+    policy_dir: Path = POLICY_DIR,
+    language: str = DEFAULT_LANGUAGE,
+) -> RenderedSite:
+    """Every generated page, statement first, in a fixed order.
+
+    The statement page shows the version in force; earlier and announced versions each get a
+    page of their own, and the changes page and feed list them all, newest first."""
     renderer = Renderer(policy_dir, language)
-    context = _context(model)
+    history = history or single_version_history(model, today or build_date())
+    describe = describe_changes or _no_description
+    views = [
+        VersionView(
+            entry.version.number, entry.version.effective_date, entry.status,
+            None if entry.previous is None else describe(entry.previous.model, entry.version.model),
+        )
+        for entry in history.entries
+    ]
+    shown = history.in_force or history.entries[-1]
+    upcoming = [view for view in views if view.status == "announced"] if shown.status == "in-force" else []
+
+    context = _context(shown.version.model)
     data = context["model"]
     titles = renderer.texts["navigation"]
-    statement = Page(STATEMENT_PAGE, titles["statement"], renderer.render("statement.md.j2", **context))
+    statement = Page(STATEMENT_PAGE, titles["statement"], renderer.render(
+        "statement.md.j2", status=shown.status, base="", announced=upcoming, **context))
     site_pages = tuple(
         Page(
             f"{SITES_DIR}/{site['id']}.md",
@@ -272,9 +330,78 @@ def render_site(model: Model, *, policy_dir: Path = POLICY_DIR, language: str = 
         )
         for service in data["services"]
     )
+    history_texts = renderer.texts["history"]
+    changes = Page(CHANGES_PAGE, titles["changes"], renderer.render("changes.md.j2", entries=views))
+    version_pages = tuple(
+        Page(
+            f"{VERSIONS_DIR}/{view.number}.md",
+            f"Version {view.number}",
+            renderer.render("statement.md.j2", status=view.status, base="../", announced=[],
+                            **_context(entry.version.model)),
+        )
+        for view, entry in zip(views, history.entries, strict=True)
+    )
     navigation: list[NavItem] = [statement]
     if site_pages:
         navigation.append(NavSection(titles["sites"], site_pages))
     if service_pages:
         navigation.append(NavSection(titles["services"], service_pages))
-    return RenderedSite((statement, *site_pages, *service_pages), tuple(navigation))
+    navigation.append(NavSection(titles["changes"], (changes, *version_pages)))
+    feed = atom_feed(views, data, history_texts, renderer)
+    return RenderedSite(
+        (statement, *site_pages, *service_pages, changes, *version_pages),
+        tuple(navigation),
+        ((FEED_FILE, feed),),
+    )
+
+
+def _no_description(old: Model, new: Model) -> list[str]:
+    return []
+
+
+def describe_changes(old: Model, new: Model) -> list[str]:
+    """What changed between two versions, in sentences for a reader of the statement."""
+    return _no_description(old, new)  # replaced by the diff's summary once generator.diff lands
+
+
+def atom_feed(views: list[VersionView], data: Mapping[str, Any],
+              texts: Mapping[str, Any], renderer: Renderer) -> bytes:
+    """An Atom feed (RFC 4287) with one entry per version. Built with ElementTree, which escapes
+    for XML; the Markdown escape of the pages would be wrong here."""
+    atom = "http://www.w3.org/2005/Atom"
+    ElementTree.register_namespace("", atom)
+    domain = data["controller"]["email"].rsplit("@", 1)[1]
+    first_year = min(view.effective_date for view in views).year
+    feed_id = f"tag:{domain},{first_year}:privacy-statement"
+
+    def element(parent: ElementTree.Element, name: str, text: str | None = None, **attributes: str) -> Any:
+        child = ElementTree.SubElement(parent, f"{{{atom}}}{name}", attributes)
+        child.text = text
+        return child
+
+    feed = ElementTree.Element(f"{{{atom}}}feed")
+    element(feed, "id", feed_id)
+    element(feed, "title", texts["feed_title"])
+    element(feed, "updated", f"{max(view.effective_date for view in views).isoformat()}T00:00:00Z")
+    element(feed, "author").append(_named(atom, data["controller"]["legal_name"]))
+    element(feed, "link", rel="alternate", type="text/html", href="changes/")
+    for view in views:
+        entry = element(feed, "entry")
+        element(entry, "id", f"{feed_id}:{view.number}")
+        element(entry, "title", texts["feed_entry_title"].format(
+            version=view.number, date=renderer.long_date(view.effective_date)))
+        element(entry, "updated", f"{view.effective_date.isoformat()}T00:00:00Z")
+        element(entry, "link", rel="alternate", type="text/html", href=f"versions/{view.number}/")
+        if view.changes is None:
+            summary = texts["first_version"]
+        else:
+            summary = " ".join(view.changes) or texts["no_reader_change"]
+        element(entry, "summary", f"{texts['statuses'][view.status]}. {summary}")
+    ElementTree.indent(feed)
+    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _named(namespace: str, name: str) -> ElementTree.Element:
+    person = ElementTree.Element(f"{{{namespace}}}name")
+    person.text = name
+    return person

@@ -24,6 +24,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
+    # Debian's chromium wrapper fails to detect a small /dev/shm here; say it outright.
+    "--disable-dev-shm-usage",
 ]
 
 

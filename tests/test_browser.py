@@ -55,7 +55,9 @@ class Visit:
         self.requests: list[str] = []
         self.console_errors: list[str] = []
         self.dialogs: list[str] = []
+        self.failed: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
 
@@ -140,6 +142,7 @@ def test_pages_stay_local_without_console_errors(visit: Visit, path: str) -> Non
     page.wait_for_timeout(300)
     assert visit.requests, "the page made no request at all"
     assert visit.foreign_requests() == []
+    assert visit.failed == []
     assert visit.console_errors == []
 
 

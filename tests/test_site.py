@@ -162,10 +162,10 @@ def test_build_command_writes_the_same_pages_as_files(tmp_path: Path) -> None:
     result = subprocess.run([str(BIN / "privacy-statement"), "build", str(REAL_MODEL), "--out", str(out)],
                             capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     model = load_file(REAL_MODEL).data
     assert written == sorted(
-        ["privacy/index.md"]
+        ["privacy/index.md", "privacy/changes.md", "privacy/changes.xml", f"privacy/versions/{model['version']}.md"]
         + [f"privacy/sites/{s['id']}.md" for s in model["sites"]]
         + [f"privacy/services/{s['id']}.md" for s in model["services"]]
     )
