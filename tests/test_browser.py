@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 from collections.abc import Iterator
@@ -218,5 +219,5 @@ def test_mkdocs_serve_rebuilds_and_reloads_when_the_model_changes(browser: Any, 
         finally:
             visit.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs serve removes its temporary site
+        server.wait(timeout=20)
