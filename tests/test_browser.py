@@ -90,7 +90,8 @@ def visit(browser: Any, real_url: str) -> Iterator[Visit]:
 def _page_types() -> list[str]:
     model = load_file(REAL_MODEL).data
     site, service = model["sites"][0]["id"], model["services"][0]["id"]
-    return ["", "privacy/", f"privacy/sites/{site}/", f"privacy/services/{service}/"]
+    return ["", "privacy/", f"privacy/sites/{site}/", f"privacy/services/{service}/", "privacy/changes/",
+            f"privacy/versions/{model['version']}/"]
 
 
 def test_statement_renders_with_its_table_of_contents(visit: Visit) -> None:
