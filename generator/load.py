@@ -22,6 +22,9 @@ from generator.problems import FieldPath, InputError, Location, Problem, format_
 MAX_BYTES = 1024 * 1024
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
+# Longer whole numbers are refused: Python will not turn an integer of more than 4,300 digits into
+# text, so such a value would break every message that shows it.
+MAX_NUMBER_LENGTH = 100
 
 # Only the event parser of this loader is used; its constructors and resolver never run.
 _EventLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -65,11 +68,22 @@ _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
+class _NumberTooLong(ValueError):
+    pass
+
+
+def _check_number_length(text: str) -> None:
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise _NumberTooLong(text)
+
+
 def _resolve_plain(text: str) -> Any:
     if _NULL.match(text):
         return None
     if text in _BOOL:
         return _BOOL[text]
+    if _INT.match(text) or _OCT.match(text) or _HEX.match(text):
+        _check_number_length(text)
     if _INT.match(text):
         return int(text)
     if _OCT.match(text):
@@ -88,6 +102,8 @@ def _resolve_plain(text: str) -> Any:
 def _convert_tagged(tag: str, text: str) -> Any:
     """The value of an explicitly tagged core scalar, such as `!!str 2026-01-01` or `!!int "3"`."""
     name = tag[len(_TAG):]
+    if name == "int":
+        _check_number_length(text)
     converters: dict[str, Callable[[str], Any]] = {
         "str": str,
         "int": lambda t: int(t, 0) if not _INT.match(t) else int(t),
@@ -113,12 +129,17 @@ def _show_tag(tag: str) -> str:
 _SYNTAX_HINTS = (
     ("found character '\\t'", "a tab character; YAML indentation must use spaces"),
     ("mapping values are not allowed",
-     "a colon followed by a space where none is expected; if the text itself contains ': ', "
-     "put the whole text in quotes"),
+     "a colon followed by a space where none is expected; check that this line is indented like "
+     "the fields around it, and if the text itself contains ': ', put the whole text in quotes"),
     ("could not find expected ':'",
      "a line that is not `field: value`; check the indentation of this line and the line above"),
     ("did not find expected key",
-     "the indentation does not line up with the fields around it"),
+     "this line does not line up with the fields around it; check its indentation, and that "
+     "every quote opened above is closed"),
+    ("did not find expected ',' or ']'", "a list in [brackets] is not closed with ']' or its items "
+     "are not separated by commas"),
+    ("did not find expected ',' or '}'", "a mapping in {braces} is not closed with '}' or its fields "
+     "are not separated by commas"),
     ("did not find expected '-' indicator",
      "a list item is not indented like the items around it"),
     ("found undefined alias", "an alias (*name) with no matching anchor (&name)"),
@@ -175,8 +196,15 @@ class _Builder:
     def scalar(self, event: yaml.ScalarEvent, path: FieldPath) -> Any:
         where = _location(event.start_mark)
         tag = event.tag
-        if tag in (None, "!"):
-            return _resolve_plain(event.value) if event.implicit[0] else event.value
+        if tag == "!":  # the non-specific tag: text, whatever it looks like (YAML 1.2, 6.9.1)
+            return event.value
+        try:
+            if tag is None:
+                return _resolve_plain(event.value) if event.implicit[0] else event.value
+        except _NumberTooLong:
+            self.error(where, path, f"a number of more than {MAX_NUMBER_LENGTH} digits; put it in quotes "
+                                    "if it is meant as text")
+            return event.value
         if tag not in _ALLOWED_TAGS or tag in (f"{_TAG}map", f"{_TAG}seq"):
             self.error(where, path,
                        f"the tag {_show_tag(tag)!r} is not allowed; write a plain value without a "
@@ -185,7 +213,8 @@ class _Builder:
         try:
             return _convert_tagged(tag, event.value)
         except (ValueError, KeyError):
-            self.error(where, path, f"{event.value!r} is not a valid {_show_tag(tag)} value")
+            shown = event.value if len(event.value) <= 60 else event.value[:57] + "..."
+            self.error(where, path, f"{shown!r} is not a valid {_show_tag(tag)} value")
             return event.value
 
     def build(self, events: Any) -> Any:
@@ -269,7 +298,9 @@ class _Builder:
                 if not self.count(1, where, path):
                     stopped = True
                     continue
-                value = self.scalar(event, path)
+                # A field name is the text as written: `null:` or `1e3:` name fields "null" and "1e3".
+                plain_key = in_key and event.tag in (None, "!")
+                value = event.value if plain_key else self.scalar(event, path)
                 if not in_key:
                     self.value_locations[path] = where
                 place(value, where, event.anchor, 1)
@@ -339,9 +370,13 @@ def _decode(raw: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
+# The line breaks YAML counts lines by (str.splitlines also splits at form feeds and the like).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
 def _tab_problems(text: str, file: str) -> list[Problem]:
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip() and not line.lstrip(" \t").startswith("#"):
             problems.append(Problem(
