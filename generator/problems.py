@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -13,6 +15,20 @@ FieldPath = tuple[PathPart, ...]
 
 TOP_LEVEL = "(top level)"
 
+# Field names as the schema has them (and the loader's "?" and "<<"). Any other name, which only a
+# mistyped key can give, is shown quoted, so that a path never holds a dot, colon or line break of
+# its own and `FILE:LINE:COL: PATH: MESSAGE` stays one line that tools can split.
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_<?-]+$")
+# Characters that would break a message over lines (or hide in it), shown escaped instead.
+_ESCAPES = {code: f"\\x{code:02x}" for code in range(32)} | {
+    ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", 0x7F: "\\x7f", 0x85: "\\x85",
+    0x2028: "\\u2028", 0x2029: "\\u2029",
+}
+
+
+def _show_name(name: str) -> str:
+    return name if _PLAIN_NAME.match(name) else "[" + json.dumps(name, ensure_ascii=False).replace(":", "\\u003a") + "]"
+
 
 def format_path(path: Sequence[PathPart]) -> str:
     """`('purposes', 3, 'legal_basis')` -> `purposes[3].legal_basis`, the form editors search for."""
@@ -21,7 +37,8 @@ def format_path(path: Sequence[PathPart]) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else part
+            shown = _show_name(part)
+            text += f".{shown}" if text and not shown.startswith("[") else shown
     return text or TOP_LEVEL
 
 
@@ -46,7 +63,7 @@ class Problem:
         return (
             f"{self.file}:{self.location.line}:{self.location.column}: "
             f"{format_path(self.path)}: {prefix}{self.message}"
-        )
+        ).translate(_ESCAPES)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -61,16 +78,22 @@ class InputError(Exception):
         super().__init__("\n".join(p.format() for p in self.problems))
 
 
+def closest(value: object, choices: Iterable[str]) -> str | None:
+    """The one of `choices` that `value` is a near miss of (differing case or a slip), if any."""
+    if not isinstance(value, str):
+        return None
+    options = sorted(set(choices) - {value})
+    by_lower = {c.lower(): c for c in options}
+    if value.lower() in by_lower:
+        return by_lower[value.lower()]
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def suggestion(value: object, choices: Iterable[str]) -> str:
     """' Did you mean "x"?' for a near miss among `choices`, else ''."""
-    if not isinstance(value, str):
-        return ""
-    options = sorted(set(choices))
-    by_lower = {c.lower(): c for c in options}
-    if value.lower() in by_lower and by_lower[value.lower()] != value:
-        return f' Did you mean "{by_lower[value.lower()]}"?'
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f' Did you mean "{close[0]}"?' if close else ""
+    near = closest(value, choices)
+    return f' Did you mean "{near}"?' if near is not None else ""
 
 
 def quoted_list(values: Iterable[str], limit: int = 12) -> str:

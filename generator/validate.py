@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError
 
 from generator.load import Document
 from generator.paths import SCHEMA_PATH
-from generator.problems import FieldPath, Problem, format_path, quoted_list, suggestion
+from generator.problems import FieldPath, Problem, closest, format_path, quoted_list, suggestion
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,11 @@ def _expected(schema: Mapping[str, Any], root: Mapping[str, Any]) -> str:
         target = root["$defs"][name]
         if name == "text":
             return "a text per language, such as `en: ...`"
+        if ("pattern" in target or "format" in target) and target.get("description"):
+            # "A period as an ISO 8601 duration: P6M is ..." -> "a period as an ISO 8601 duration (P6M is ...)"
+            head, _, tail = target["description"].rstrip(".").partition(":")
+            words = f"{head} ({tail.strip()})" if tail else head
+            return words[0].lower() + words[1:]
         return _expected(target, root)
     for combinator in ("anyOf", "oneOf"):
         if combinator in schema:
@@ -106,8 +111,30 @@ def _expected(schema: Mapping[str, Any], root: Mapping[str, Any]) -> str:
     }.get(kind if isinstance(kind, str) else "", "a different value")
 
 
-def _field_description(schema: Mapping[str, Any], name: str, root: Mapping[str, Any]) -> str:
-    prop = schema.get("properties", {}).get(name, {})
+def _resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The schema itself, its $ref target, or the branch of its anyOf that holds fields or items."""
+    if "$ref" in schema:
+        return _resolve(root["$defs"][schema["$ref"].rsplit("/", 1)[-1]], root)
+    for branch in schema.get("anyOf", ()):
+        resolved = _resolve(branch, root)
+        if "properties" in resolved or "items" in resolved:
+            return resolved
+    return schema
+
+
+def _schema_at(path: FieldPath, root: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The (resolved) schema that applies to the value at `path`; empty where the schema says nothing."""
+    schema: Mapping[str, Any] = _resolve(root, root)
+    for part in path:
+        if isinstance(part, int):
+            schema = _resolve(schema.get("items", {}), root)
+        else:
+            schema = _resolve(schema.get("properties", {}).get(part, {}), root)
+    return schema
+
+
+def _field_description(path: FieldPath, name: str, root: Mapping[str, Any]) -> str:
+    prop = _schema_at(path, root).get("properties", {}).get(name, {})
     text = prop.get("description")
     if not text and "$ref" in prop:
         text = root["$defs"][prop["$ref"].rsplit("/", 1)[-1]].get("description")
@@ -120,6 +147,8 @@ def _form_description(error: ValidationError, root: Mapping[str, Any]) -> str:
     return description or "see the schema for the expected form"
 
 
+_EMPTY_TEXT = "the text is empty; write something or remove the field"
+
 _FORMAT_HINTS = {
     "date": "a date written as YYYY-MM-DD, such as 2026-01-31",
     "email": "an email address, such as privacy@example.com",
@@ -128,7 +157,13 @@ _FORMAT_HINTS = {
 
 
 def _branch_errors(error: ValidationError) -> list[ValidationError] | None:
-    """For anyOf/oneOf: the errors of the branches that fit the value's type, if any do."""
+    """For anyOf/oneOf: the errors of the one branch that explains the mistake, if one does.
+
+    That is the branch that got furthest into the value, among those that fit the value's type.
+    None when no branch fits, or when several fit and none got further than the value itself
+    (such as "sesion" for a lifetime that is a duration or "session"): then only a message
+    naming every alternative is fair.
+    """
     by_branch: dict[int, list[ValidationError]] = {}
     for sub in error.context or ():
         by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
@@ -138,24 +173,49 @@ def _branch_errors(error: ValidationError) -> list[ValidationError] | None:
     ]
     if not fitting:
         return None
-    # The branch that got furthest into the value explains the mistake best.
-    return max(fitting, key=lambda subs: max(len(s.absolute_path) for s in subs))
+
+    def depth(subs: list[ValidationError]) -> int:
+        return max(len(s.absolute_path) for s in subs)
+
+    best = max(fitting, key=depth)
+    if len(fitting) > 1 and depth(best) == len(error.absolute_path):
+        return None
+    return best
+
+
+def _constants(schema: Mapping[str, Any], root: Mapping[str, Any]) -> list[str]:
+    """Every fixed value (enum or const) an anyOf/oneOf allows, to suggest from."""
+    found: list[str] = []
+    for branch in schema.get("anyOf", schema.get("oneOf", ())):
+        resolved = _resolve(branch, root)
+        found += [str(c) for c in resolved.get("enum", ())]
+        if "const" in resolved:
+            found.append(str(resolved["const"]))
+    return found
 
 
 def _schema_problems(document: Document, error: ValidationError,
-                     root: Mapping[str, Any]) -> Iterator[Problem]:
+                     root: Mapping[str, Any]) -> Iterator[tuple[str, Problem]]:
+    """The plain-words problems for one jsonschema error, each with the keyword that raised it."""
+    for problem in _plain_problems(document, error, root):
+        yield error.validator, problem
+    if error.validator in ("anyOf", "oneOf"):
+        branch = _branch_errors(error)
+        for sub in branch or ():
+            yield from _schema_problems(document, sub, root)
+
+
+def _plain_problems(document: Document, error: ValidationError,
+                    root: Mapping[str, Any]) -> Iterator[Problem]:
     path: FieldPath = tuple(error.absolute_path)
     value = error.instance
     kind = error.validator
 
     if kind in ("anyOf", "oneOf"):
-        branch = _branch_errors(error)
-        if branch is not None:
-            for sub in branch:
-                yield from _schema_problems(document, sub, root)
-            return
-        yield document.problem(path, f"expected {_expected(error.schema, root)}, "
-                                     f"found {_describe_value(value)}")
+        if _branch_errors(error) is None:  # otherwise the branch's own errors say what is wrong
+            yield document.problem(path, f"expected {_expected(error.schema, root)}, "
+                                         f"found {_describe_value(value)}."
+                                         f"{suggestion(value, _constants(error.schema, root))}")
         return
     if kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
@@ -168,11 +228,14 @@ def _schema_problems(document: Document, error: ValidationError,
             )
         return
     if kind == "required":
+        allowed = list(_schema_at(path, root).get("properties", {}))
+        misspelt = {closest(key, allowed) for key in value if key not in allowed}
         for name in error.validator_value:
-            if name not in value:
+            # A misspelt field is reported once, as unknown with "Did you mean", not also as missing.
+            if name not in value and name not in misspelt:
                 yield document.problem(
                     path, f'the required field "{name}" is missing'
-                          f"{_field_description(error.schema, name, root)}")
+                          f"{_field_description(path, name, root)}")
         return
     if kind == "type":
         expected = _expected(error.schema, root) if "$ref" not in error.schema else _expected(
@@ -180,10 +243,10 @@ def _schema_problems(document: Document, error: ValidationError,
         hint = ""
         if error.validator_value == "string" and isinstance(value, int | float | bool):
             hint = "; put the value in quotes to make it text"
-        if error.validator_value == "object" and isinstance(value, str) and "en" in (
-                error.schema.get("properties") or {}):
-            hint = f'; write it as `en: {value}`'
+        if error.validator_value == "object" and "en" in (error.schema.get("properties") or {}):
             expected = "a text per language, such as `en: ...`"
+            if isinstance(value, str):
+                hint = f"; write it as `en: {value if len(value) <= 40 else value[:37] + '...'}`"
         yield document.problem(path, f"expected {expected}, found {_describe_value(value)}{hint}")
         return
     if kind in ("enum", "const"):
@@ -196,6 +259,9 @@ def _schema_problems(document: Document, error: ValidationError,
         hint = _FORMAT_HINTS.get(error.validator_value, f"a valid {error.validator_value}")
         yield document.problem(path, f"{_describe_value(value)} is not {hint}")
         return
+    if kind == "pattern" and isinstance(value, str) and not value.strip():
+        yield document.problem(path, _EMPTY_TEXT)
+        return
     if kind == "pattern":
         yield document.problem(path, f"{_describe_value(value)} does not have the expected form: "
                                      f"{_form_description(error, root)}")
@@ -207,7 +273,7 @@ def _schema_problems(document: Document, error: ValidationError,
         return
     if kind == "minLength":
         if error.validator_value <= 1:
-            yield document.problem(path, "the text is empty; write something or remove the field")
+            yield document.problem(path, _EMPTY_TEXT)
         else:
             yield document.problem(path, f"the text is too short: write at least "
                                          f"{error.validator_value} characters")
@@ -218,13 +284,23 @@ def _schema_problems(document: Document, error: ValidationError,
     yield document.problem(path, error.message)
 
 
-def schema_problems(document: Document, schema_path: Path = SCHEMA_PATH) -> list[Problem]:
+def _schema_check(document: Document, schema_path: Path) -> tuple[list[Problem], list[FieldPath]]:
+    """The schema's problems, and the path of every value the schema found fault with."""
     root = load_schema(schema_path)
+    errors = list(_validator(schema_path).iter_errors(document.data))
+    kinds_and_problems = [found for error in errors for found in _schema_problems(document, error, root)]
+    # A value that breaks its pattern often breaks its format too (an email without "@"): say it once.
+    pattern_paths = {problem.path for kind, problem in kinds_and_problems if kind == "pattern"}
     found: dict[tuple[Any, ...], Problem] = {}
-    for error in _validator(schema_path).iter_errors(document.data):
-        for problem in _schema_problems(document, error, root):
-            found.setdefault((problem.path, problem.message), problem)
-    return list(found.values())
+    for kind, problem in kinds_and_problems:
+        if kind == "format" and problem.path in pattern_paths:
+            continue
+        found.setdefault((problem.path, problem.message), problem)
+    return list(found.values()), [tuple(error.absolute_path) for error in errors]
+
+
+def schema_problems(document: Document, schema_path: Path = SCHEMA_PATH) -> list[Problem]:
+    return _schema_check(document, schema_path)[0]
 
 
 # --- references between entries --------------------------------------------------------------
@@ -275,7 +351,20 @@ def _entries(data: Mapping[str, Any], collection: str) -> Iterable[tuple[int, di
                 yield number, item
 
 
-def reference_problems(document: Document) -> tuple[list[Problem], dict[str, dict[str, dict[str, Any]]]]:
+def _on_the_way(path: FieldPath, pattern: tuple[str, ...]) -> bool:
+    """Whether `path` is a value that `pattern` walks through or reaches."""
+    return len(path) <= len(pattern) and all(
+        step == part or (step == "*" and isinstance(part, int)) for part, step in zip(path, pattern, strict=False))
+
+
+def reference_problems(
+    document: Document, faulty_paths: Iterable[FieldPath] = ()
+) -> tuple[list[Problem], dict[str, dict[str, dict[str, Any]]]]:
+    """Dangling and duplicate ids, and (as warnings) entries nothing refers to.
+
+    `faulty_paths` are values the schema found fault with: where one lies on the way to
+    references, whether an entry is used cannot be told, so its collection gets no warnings.
+    """
     data = document.data
     problems: list[Problem] = []
     index: dict[str, dict[str, dict[str, Any]]] = {}
@@ -310,11 +399,14 @@ def reference_problems(document: Document) -> tuple[list[Problem], dict[str, dic
                       f"{suggestion(value, known)} Known ids: {quoted_list(known)}."
                       if known else f'"{value}" refers to {collection}, which has no entries'))
 
+    faulty = list(faulty_paths)
+    unclear = {collection for collection, pattern in REFERENCES
+               if any(_on_the_way(path, pattern) for path in faulty)}
     for collection in COLLECTIONS:
-        if collection in UNREFERENCED_BY_DESIGN:
+        if collection in UNREFERENCED_BY_DESIGN or collection in unclear:
             continue
         for number, item in _entries(data, collection):
-            if item["id"] not in used[collection]:
+            if item["id"] not in used[collection] and (collection, number, "id") not in faulty:
                 problems.append(document.problem(
                     (collection, number, "id"),
                     f'{collection} entry "{item["id"]}" is defined but nothing refers to it; '
@@ -324,8 +416,8 @@ def reference_problems(document: Document) -> tuple[list[Problem], dict[str, dic
 
 def validate(document: Document, schema_path: Path = SCHEMA_PATH) -> Validation:
     """All problems at once; a Model only when there is no error."""
-    problems = schema_problems(document, schema_path)
-    reference_found, index = reference_problems(document)
+    problems, faulty_paths = _schema_check(document, schema_path)
+    reference_found, index = reference_problems(document, faulty_paths)
     problems.extend(reference_found)
     problems.sort(key=lambda p: p.sort_key)
     model = None if any(p.severity == "error" for p in problems) else Model(document, index)
