@@ -1,0 +1,93 @@
+"""Fixtures shared by the tests: where the project is, the real model, and the CLI run two ways."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+REAL_MODEL = PROJECT_ROOT / "data" / "processing.yaml"
+BIN = Path(sys.executable).parent
+# FILE:LINE:COL: field.path: message. The path has no colon of its own (odd names are escaped).
+LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<path>[^:]+): (?P<message>.+)$")
+SUMMARY = re.compile(r"^(?P<file>.+): (?:valid \(\d+ warnings?\)|invalid: \d+ errors?, \d+ warnings?)$")
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+    @property
+    def problems(self) -> list[str]:
+        """The located problem lines, without the summary."""
+        return [line for line in self.lines if LOCATED.match(line)]
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """`privacy-statement ARGS...` in this process, through `generator.cli.main`."""
+
+    def run(*arguments: str | Path) -> CliResult:
+        capsys.readouterr()
+        out = io.StringIO()
+        code = main([str(a) for a in arguments], out=out)
+        captured = capsys.readouterr()
+        return CliResult(code, out.getvalue() + captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def cli_process() -> Callable[..., CliResult]:
+    """The installed console script (or `python -m generator`) in a child process."""
+
+    def run(*arguments: str | Path, module: bool = False, cwd: Path = PROJECT_ROOT) -> CliResult:
+        command = [sys.executable, "-m", "generator"] if module else [str(BIN / "privacy-statement")]
+        done = subprocess.run([*command, *map(str, arguments)], cwd=cwd, capture_output=True, text=True,
+                              timeout=120)
+        return CliResult(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def real_text() -> str:
+    return REAL_MODEL.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def write_model(tmp_path: Path) -> Callable[..., Path]:
+    """Write text (or raw bytes) as a model file in a fresh folder; returns its path."""
+
+    def write(content: str | bytes, name: str = "processing.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
+
+
+def edited(text: str, old: str, new: str) -> str:
+    """`text` with the one occurrence of `old` replaced; fails loudly if `old` is not there once."""
+    count = text.count(old)
+    if count != 1:
+        raise AssertionError(f"expected exactly one {old!r} in the model, found {count}")
+    return text.replace(old, new)
