@@ -128,6 +128,8 @@ def _show_tag(tag: str) -> str:
 
 _SYNTAX_HINTS = (
     ("found character '\\t'", "a tab character; YAML indentation must use spaces"),
+    ("found a tab character", "a tab character; YAML indentation must use spaces"),
+    ("exceeded maximum nesting depth", f"values are nested far more than {MAX_DEPTH} levels deep"),
     ("mapping values are not allowed",
      "a colon followed by a space where none is expected; check that this line is indented like "
      "the fields around it, and if the text itself contains ': ', put the whole text in quotes"),
@@ -219,7 +221,7 @@ class _Builder:
 
     def build(self, events: Any) -> Any:
         """Consume events; return the first document's top-level value (or None if none)."""
-        # Each frame: [container, path, pending_key, pending_key_location, seen_keys, depth_location]
+        # Each frame: [container, path, pending_key, start_location, seen_keys, anchor, values_before, in_key]
         stack: list[list[Any]] = []
         root: Any = None
         have_root = False
@@ -243,7 +245,7 @@ class _Builder:
                 if isinstance(value, (dict, list)) or not _is_key(value):
                     self.error(where, frame[1],
                                "a field name must be plain text, not a list, mapping or number")
-                    frame[2], frame[3] = _BAD_KEY, where
+                    frame[2] = _BAD_KEY
                     return
                 name = str(value)
                 key_path = (*frame[1], name)
@@ -255,11 +257,11 @@ class _Builder:
                     self.error(where, key_path,
                                f'duplicate key "{name}": it is already defined at line '
                                f"{first.line}, column {first.column}; keep only one")
-                    frame[2], frame[3] = _BAD_KEY, where
+                    frame[2] = _BAD_KEY
                     return
                 frame[4][name] = where
                 self.key_locations[key_path] = where
-                frame[2], frame[3] = name, where
+                frame[2] = name
                 return
             if frame[2] is not _BAD_KEY:
                 container[frame[2]] = value
@@ -279,8 +281,8 @@ class _Builder:
             return bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY
 
         for event in events:
-            if stopped:
-                continue
+            if stopped:  # the rest of the file is not even parsed: it may be what made the loader stop
+                break
             if isinstance(event, yaml.DocumentStartEvent):
                 self.documents += 1
                 if self.documents == 2:
@@ -378,7 +380,8 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
     problems = []
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent and line.strip() and not line.lstrip(" \t").startswith("#"):
+        # Comments too: the parser refuses a tab before a comment, with a far less clear message.
+        if "\t" in indent and line.strip():
             problems.append(Problem(
                 file, Location(number, indent.index("\t") + 1), (),
                 "this line is indented with a tab; YAML indentation must use spaces",
@@ -388,23 +391,23 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
 
 def load_text(text: str, file: str) -> Document:
     """Parse `text` (already decoded) into a Document, or raise InputError with every problem."""
-    problems = _tab_problems(text, file)
-    if problems:
-        raise InputError(problems)
     builder = _Builder(file)
     try:
         root = builder.build(yaml.parse(text, Loader=_EventLoader))
     except yaml.MarkedYAMLError as error:
-        raise InputError([*builder.problems, _syntax_problem(error, file)]) from None
+        # Tabs in indentation are what the parser trips over then, and it says so far less clearly.
+        # (Where it does not trip, a tab is harmless: inside a block text or between flow values.)
+        cause = _tab_problems(text, file) or [_syntax_problem(error, file)]
+        raise InputError([*builder.problems, *cause]) from None
     except yaml.YAMLError as error:  # reader errors: control characters and the like
         position = getattr(error, "position", None)
         where = Location(1, 1)
         if isinstance(position, int):
-            before = text[:position]
-            where = Location(before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1)
+            lines = _LINE_BREAK.split(text[:position])
+            where = Location(len(lines), len(lines[-1]) + 1)
         reason = getattr(error, "reason", None) or str(error)
         unreadable = Problem(file, where, (), f"the file cannot be read as YAML: {reason}")
-        raise InputError([*builder.problems, unreadable]) from None
+        raise InputError([*builder.problems, *_tab_problems(text, file), unreadable]) from None
     if builder.problems:
         raise InputError(builder.problems)
     if root is _EMPTY or root is None:
