@@ -97,9 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Each later stage's module adds its own subcommand: register(commands) sets `run`. They are
     # imported here, not at the top, because they import this module's helpers.
-    from generator import build
+    from generator import build, diff_cli
 
     build.register(commands)
+    diff_cli.register(commands)
     return parser
 
 

@@ -1,0 +1,180 @@
+"""`privacy-statement diff`: what a change to the model changes for readers of the statement.
+
+Compares two model files, or two git revisions of the model (`--from REV --to REV`, read with
+`git show REV:PATH`). Without files or revisions it compares the merge base with main (HEAD when
+there is no main, or when HEAD is on it) with the file in the working tree: what the current
+branch changes.
+
+Exit 0 when both sides are valid, whatever changed; 1 when a side is not valid, and with
+`--strict` also when readers would see a change that `version` and `effective_date` do not
+announce (that is always printed as a warning); 2 for a usage error such as an unknown revision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from generator.cli import EXIT_INVALID, EXIT_OK, UsageError, _model_path, print_problems
+from generator.diff import FORMATTERS, diff_models, load_wording
+from generator.paths import DEFAULT_MODEL, POLICY_DIR
+from generator.pipeline import LoadedModel, read_model, read_model_bytes
+from generator.problems import InputError, Problem
+from generator.render import DEFAULT_LANGUAGE, escape
+from generator.validate import Model
+
+PROG = "privacy-statement diff"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of the comparison: its name in messages, and its model or the problems that stop it."""
+
+    role: str  # "old" or "new"
+    name: str
+    model: Model | None
+    problems: tuple[Problem, ...] = ()
+
+
+def _git(*arguments: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *arguments], capture_output=True, check=False)
+    except OSError as error:
+        raise UsageError(f"{PROG}: git cannot be run ({error.strerror}); compare two files instead: "
+                         f"{PROG} OLD NEW") from None
+
+
+def _require_repository() -> None:
+    if _git("rev-parse", "--show-toplevel").returncode != 0:
+        raise UsageError(f"{PROG}: {Path.cwd()} is not in a git repository, so there are no revisions to "
+                         f"compare; compare two files instead: {PROG} OLD NEW")
+
+
+def default_base() -> str:
+    """The commit the current branch started from: the merge base with main, or HEAD."""
+    merge_base = _git("merge-base", "HEAD", "main")
+    if merge_base.returncode == 0:
+        return merge_base.stdout.decode().strip()
+    return "HEAD"
+
+
+def read_revision(revision: str, path: Path) -> bytes:
+    """The model file as it was in `revision`; `path` is relative to the current folder, as git's `./`."""
+    if _git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
+        raise UsageError(f"{PROG}: git knows no revision {revision!r}; give a branch, tag or commit, "
+                         "such as main, origin/main or HEAD~1")
+    relative = Path(os.path.relpath(path)).as_posix()
+    shown = _git("show", f"{revision}:./{relative}")
+    if shown.returncode != 0:
+        raise UsageError(f"{PROG}: there is no {relative} in revision {revision}; give its path in the "
+                         "repository with --file")
+    return shown.stdout
+
+
+def _side(role: str, name: str, read: Callable[[], LoadedModel]) -> Side:
+    try:
+        return Side(role, name, read().model)
+    except InputError as error:
+        return Side(role, name, None, tuple(error.problems))
+
+
+def file_side(role: str, path: Path) -> Side:
+    return _side(role, str(path), lambda: read_model(path))
+
+
+def revision_side(role: str, revision: str, path: Path) -> Side:
+    name = f"{Path(os.path.relpath(path)).as_posix()}@{revision}"
+    raw = read_revision(revision, path)
+    return _side(role, name, lambda: read_model_bytes(raw, name))
+
+
+def _short(revision: str) -> str:
+    """A full commit id (the merge base) as git shows it in logs; names stay as given."""
+    is_commit_id = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
+    return revision[:12] if is_commit_id else revision
+
+
+def sides(arguments: argparse.Namespace) -> tuple[Side, Side]:
+    files = [name for name in (arguments.old, arguments.new) if name is not None]
+    revisions = arguments.from_revision is not None or arguments.to_revision is not None
+    if files and (revisions or arguments.file):
+        raise UsageError(f"{PROG}: give either two files (OLD NEW) or revisions with --from/--to and --file, "
+                         "not both")
+    if len(files) == 1:
+        raise UsageError(f"{PROG}: give two files to compare, OLD and NEW, or none to compare git revisions")
+    if files:
+        for name in files:
+            if not Path(name).is_file():
+                raise UsageError(f"{PROG}: no model file at {name}")
+        return file_side("old", Path(files[0])), file_side("new", Path(files[1]))
+
+    _require_repository()
+    path = Path(arguments.file) if arguments.file else DEFAULT_MODEL
+    base = arguments.from_revision or _short(default_base())
+    old = revision_side("old", base, path)
+    if arguments.to_revision is None:
+        return old, file_side("new", _model_path(arguments))
+    return old, revision_side("new", arguments.to_revision, path)
+
+
+def _print_invalid(invalid: Sequence[Side], markdown: bool, out: TextIO) -> None:
+    wording = load_wording(POLICY_DIR, DEFAULT_LANGUAGE)
+    for side in invalid:
+        errors = sum(problem.severity == "error" for problem in side.problems)
+        count = wording["error_count"]["one"] if errors == 1 else wording["error_count"]["many"].format(count=errors)
+        file = escape(side.name) if markdown else side.name
+        summary = wording["invalid_side"].format(side=wording["sides"][side.role], file=file, errors=count)
+        summary = summary[:1].upper() + summary[1:]
+        if markdown:
+            print(f"**{summary}**\n", file=out)
+            for problem in side.problems:
+                print(f"- {escape(problem.format())}", file=out)
+            print(file=out)
+        else:
+            print_problems(side.problems, out)
+            print(summary, file=out)
+
+
+def command_diff(arguments: argparse.Namespace, out: TextIO) -> int:
+    old, new = sides(arguments)
+    markdown = arguments.format == "markdown"
+    if old.model is None or new.model is None:
+        _print_invalid([side for side in (old, new) if side.model is None], markdown, out)
+        return EXIT_INVALID
+    diff = diff_models(old.model, new.model)
+    out.write(FORMATTERS[arguments.format](diff, (old.name, new.name)))
+    return EXIT_INVALID if arguments.strict and diff.not_raised else EXIT_OK
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "diff",
+        help="say in words what a change to the model changes for readers of the statement",
+        description=(
+            "Compare two versions of the model and say what changes for a reader of the statement: "
+            "entries and fields added, removed or changed, with the values before and after. Without "
+            "files, compares the model in git's merge base with main (or HEAD) with the working tree."),
+        epilog=(
+            "Exit 0 when both sides are valid; 1 when a side is not valid, and with --strict also when "
+            "readers would see a change but `version` and `effective_date` were not both raised (always "
+            "printed as a warning); 2 for a usage error, such as a revision git does not know."),
+    )
+    parser.add_argument("old", nargs="?", metavar="OLD", help="the old model file")
+    parser.add_argument("new", nargs="?", metavar="NEW", help="the new model file")
+    parser.add_argument("--from", dest="from_revision", metavar="REV",
+                        help="the old side: the model in git revision REV (default: the merge base with main, "
+                             "or HEAD)")
+    parser.add_argument("--to", dest="to_revision", metavar="REV",
+                        help="the new side: the model in git revision REV (default: the file in the working tree)")
+    parser.add_argument("--file", metavar="PATH",
+                        help=f"the model's path in the repository, for --from/--to (default: {DEFAULT_MODEL})")
+    parser.add_argument("--format", choices=sorted(FORMATTERS), default="text",
+                        help="text for a terminal (default), markdown for a pull request's summary")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when readers would see a change that version and effective_date do not announce")
+    parser.set_defaults(run=command_diff)
