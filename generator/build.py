@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TextIO
 
 from generator.cli import EXIT_INVALID, EXIT_OK, _model_path, print_problems
+from generator.diff import describe_changes
 from generator.history import build_date, read_history
 from generator.pipeline import read_model
 from generator.problems import InputError
-from generator.render import RenderedSite, describe_changes, render_site
+from generator.render import RenderedSite, render_site
 
 
 def write_pages(site: RenderedSite, out: Path) -> list[Path]:

@@ -18,11 +18,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from generator.diff import describe_changes
 from generator.history import build_date, read_history
 from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import read_model
 from generator.problems import InputError
-from generator.render import NavItem, NavSection, Page, RenderedSite, describe_changes, load_texts, render_site
+from generator.render import NavItem, NavSection, Page, RenderedSite, load_texts, render_site
 
 
 class PrivacyStatementConfig(Config):

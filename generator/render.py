@@ -359,11 +359,6 @@ def _no_description(old: Model, new: Model) -> list[str]:
     return []
 
 
-def describe_changes(old: Model, new: Model) -> list[str]:
-    """What changed between two versions, in sentences for a reader of the statement."""
-    return _no_description(old, new)  # replaced by the diff's summary once generator.diff lands
-
-
 def atom_feed(views: list[VersionView], data: Mapping[str, Any],
               texts: Mapping[str, Any], renderer: Renderer) -> bytes:
     """An Atom feed (RFC 4287) with one entry per version. Built with ElementTree, which escapes

@@ -110,6 +110,11 @@ def test_changes_page_lists_each_version_with_status_and_date(history_site: Path
     assert "In force. In effect since 1 June 2026." in text
     assert "Superseded. Was in effect from 1 January 2026." in text
     assert "First published version of the statement." in text
+    # What changed, in words, from the diff: the fix made under 1.0.0 is not a change of 1.1.0.
+    assert ("Version 1.1.0 ¶ In force. In effect since 1 June 2026. Read version 1.1.0 Retention rule "
+            "“necessary-for-purpose”: storage period changed from not stated to 2 years from "
+            "“your last contact with us”. Version 1.0.0") in text
+    assert "Site “i-Centrum sites”: “Facebook pixel” removed from trackers." in text
 
 
 def test_atom_feed_has_an_entry_per_version(history_site: Path) -> None:
@@ -124,7 +129,8 @@ def test_atom_feed_has_an_entry_per_version(history_site: Path) -> None:
     assert [e.findtext(f"{ATOM}updated") for e in entries] == [
         "2027-03-01T00:00:00Z", "2026-06-01T00:00:00Z", "2026-01-01T00:00:00Z"]
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == 3
-    assert entries[0].findtext(f"{ATOM}summary").startswith("Announced.")
+    assert entries[0].findtext(f"{ATOM}summary") == (
+        "Announced. Site “i-Centrum sites”: “Facebook pixel” removed from trackers.")
     for entry in entries:
         href = entry.find(f"{ATOM}link").get("href")
         assert (history_site / "privacy" / href / "index.html").is_file()
