@@ -1,0 +1,288 @@
+"""The GitHub workflow and the pre-commit hooks: well-formed, and their commands really run.
+
+Each `run:` step of the workflow that calls the project's tools is run here as GitHub runs it
+(`bash -eo pipefail`), in a git repository with the real model, a branch that changes it and an
+`origin/main` to compare with; the pre-commit hooks' entries run the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import LOCATED, PROJECT_ROOT
+from sitekit import BIN, REAL_MODEL, copy_project
+
+from generator.cli import build_parser
+from generator.load import load_file
+
+WORKFLOW = PROJECT_ROOT / ".github" / "workflows" / "privacy-statement.yml"
+PRE_COMMIT = PROJECT_ROOT / ".pre-commit-config.yaml"
+# The workflow expressions the steps use, as they are on a pull request into main.
+EXPRESSIONS = {"github.base_ref": "main"}
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+RETENTION_GAP = "    period: null  # GAP: the statement gives no storage period for any purpose.\n"
+TWO_YEARS = "    period: {duration: P2Y, starts: {en: your last contact with us}}\n"
+RETENTION_SENTENCE = ("Retention rule “necessary\\-for\\-purpose”: storage period changed from not stated to "
+                      "2 years from “your last contact with us”.")
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    """With the project's own YAML 1.2 loader, which reads `on:` as the key GitHub sees (YAML 1.1
+    loaders such as PyYAML's turn it into `true`), and rejects duplicate keys."""
+    return load_file(path).data
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[str, Any]:
+    return load_yaml(WORKFLOW)
+
+
+def registered_commands() -> set[str]:
+    for action in build_parser()._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    raise AssertionError("privacy-statement has no subcommands")
+
+
+def require_command(name: str) -> None:
+    if name not in registered_commands():
+        pytest.skip(f"`privacy-statement {name}` is not registered yet")
+
+
+def tool_commands(script: str) -> Iterator[list[str]]:
+    """The `privacy-statement` command lines of a shell script, without their output redirection."""
+    for line in script.splitlines():
+        words = shlex.split(line, comments=True)
+        if words and words[0] == "privacy-statement":
+            yield words[: words.index(">>")] if ">>" in words else words
+
+
+def steps(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
+    return workflow["jobs"][job]["steps"]
+
+
+def run_steps(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
+    return [step for step in steps(workflow, job) if "run" in step and "pip install" not in step["run"]]
+
+
+def step_named(workflow: dict[str, Any], job: str, name: str) -> dict[str, Any]:
+    return next(step for step in steps(workflow, job) if step.get("name") == name)
+
+
+def substituted(value: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        assert match.group(1) in EXPRESSIONS, f"the test does not know the expression {match.group(0)}"
+        return EXPRESSIONS[match.group(1)]
+
+    return EXPRESSION.sub(replace, value)
+
+
+def environment(extra: dict[str, str]) -> dict[str, str]:
+    base = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    return {**base, "PATH": f"{BIN}{os.pathsep}{base.get('PATH', '')}", "NO_MKDOCS_2_WARNING": "1", **extra}
+
+
+def run_step(step: dict[str, Any], cwd: Path, extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """A `run:` step as GitHub runs it with `shell: bash`, with the step's `env:`."""
+    step_env = {name: substituted(str(value)) for name, value in (step.get("env") or {}).items()}
+    script = step["run"]
+    assert not EXPRESSION.search(script), "pass expressions to scripts through env:, not inline"
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd,
+                          env=environment({**step_env, **extra}), capture_output=True, text=True, timeout=300)
+
+
+def git(repository: Path, *arguments: str) -> str:
+    done = subprocess.run(["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.com", *arguments],
+                          cwd=repository, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def pull_request(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project with the real model on main (also as origin/main), and a checked-out branch that
+    fills the retention gap under a new version."""
+    project = copy_project(tmp_path_factory.mktemp("pull-request") / "project")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "the statement as it is")
+    git(project, "update-ref", "refs/remotes/origin/main", "main")
+    git(project, "checkout", "-q", "-b", "fill-retention-gap")
+    text = REAL_MODEL.read_text(encoding="utf-8")
+    text = re.sub(r'^version: ".*"$', 'version: "99.0.0"', text, count=1, flags=re.M)
+    text = re.sub(r'^effective_date: ".*"$', 'effective_date: "2099-01-01"', text, count=1, flags=re.M)
+    assert text.count(RETENTION_GAP) == 1
+    (project / "data" / "processing.yaml").write_text(text.replace(RETENTION_GAP, TWO_YEARS), encoding="utf-8")
+    git(project, "commit", "-q", "-am", "state a retention period")
+    return project
+
+
+# --- the workflow file -------------------------------------------------------------------------
+
+def test_the_workflow_runs_on_pull_requests_and_on_main(workflow: dict[str, Any]) -> None:
+    triggers = workflow["on"]
+    assert "pull_request" in triggers
+    assert triggers["push"]["branches"] == ["main"]
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["pull-request"]["if"] == "github.event_name == 'pull_request'"
+    assert workflow["jobs"]["build-site"]["if"] == "github.event_name != 'pull_request'"
+
+
+def test_the_pull_request_job_names_every_check(workflow: dict[str, Any]) -> None:
+    job = steps(workflow, "pull-request")
+    checkout = next(step for step in job if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    python = next(step for step in job if step.get("uses", "").startswith("actions/setup-python@"))
+    assert python["with"]["python-version"] == "3.11"
+    scripts = [step["run"] for step in run_steps(workflow, "pull-request")]
+    commands = [command for script in scripts for command in tool_commands(script)]
+    assert commands == [
+        ["privacy-statement", "validate"],
+        ["privacy-statement", "check", "--format", "markdown"],
+        ["privacy-statement", "diff", "--from", "origin/$BASE_REF", "--format", "markdown"],
+    ]
+    assert any("mkdocs build --strict" in script for script in scripts)
+    summaries = [script for script in scripts if '>> "$GITHUB_STEP_SUMMARY"' in script]
+    assert len(summaries) == 2  # the check's findings and the diff
+    # Every check runs even when one before it failed, and then the job fails.
+    for step in run_steps(workflow, "pull-request"):
+        assert step["if"].startswith("${{ !cancelled() && ")
+    assert step_named(workflow, "pull-request", "Say what changes for readers")["env"]["BASE_REF"] \
+        == "${{ github.base_ref }}"
+
+
+def test_the_commands_parse_as_the_cli_defines_them(workflow: dict[str, Any]) -> None:
+    """Every `privacy-statement` line of the workflow and the hooks, against the real argument parser."""
+    lines = [command for job in workflow["jobs"] for step in steps(workflow, job) if "run" in step
+             for command in tool_commands(step["run"])]
+    lines += [shlex.split(hook["entry"]) for hook in load_yaml(PRE_COMMIT)["repos"][0]["hooks"]]
+    assert lines
+    known = registered_commands()
+    for words in lines:
+        if words[1] not in known:
+            continue  # reported by the test that runs it
+        arguments = build_parser().parse_args(words[1:])
+        assert arguments.command == words[1]
+        assert callable(arguments.run)
+
+
+def test_main_builds_reproducibly_and_deploys_to_pages(workflow: dict[str, Any]) -> None:
+    build = steps(workflow, "build-site")
+    assert next(s for s in build if s.get("uses", "").startswith("actions/checkout@"))["with"]["fetch-depth"] == 0
+    assert "SOURCE_DATE_EPOCH" in step_named(workflow, "build-site", "Day of the build")["run"]
+    assert step_named(workflow, "build-site", "Build the site")["run"] == "mkdocs build --strict"
+    upload = next(s for s in build if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == "site"
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build-site"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+# --- the workflow's commands, run ---------------------------------------------------------------
+
+def test_validate_step(workflow: dict[str, Any], pull_request: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    done = run_step(step_named(workflow, "pull-request", "Validate the model"), pull_request,
+                    {"GITHUB_STEP_SUMMARY": str(summary)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.fullmatch(r"data/processing\.yaml: valid \(\d+ warnings?\)", done.stdout.splitlines()[-1])
+
+
+def test_check_step(workflow: dict[str, Any], pull_request: Path, tmp_path: Path) -> None:
+    require_command("check")
+    summary = tmp_path / "summary.md"
+    done = run_step(step_named(workflow, "pull-request", "Check what the statement must say"), pull_request,
+                    {"GITHUB_STEP_SUMMARY": str(summary)})
+    # The real model still has the seed's gaps: findings fail the step (exit 1), never a usage error.
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+    assert summary.read_text(encoding="utf-8").strip(), "the findings belong in the job summary"
+
+
+def test_diff_step_writes_what_changes_to_the_summary(
+    workflow: dict[str, Any], pull_request: Path, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("## Earlier step\n", encoding="utf-8")
+    done = run_step(step_named(workflow, "pull-request", "Say what changes for readers"), pull_request,
+                    {"GITHUB_STEP_SUMMARY": str(summary)})
+    assert done.returncode == 0, done.stderr
+    lines = summary.read_text(encoding="utf-8").splitlines()
+    assert lines[:3] == ["## Earlier step", "## What changes for readers of the statement", ""]
+    assert lines[3] == "Comparing data/processing\\.yaml@origin/main with data/processing\\.yaml\\.  "
+    assert f"- {RETENTION_SENTENCE}" in lines
+    assert not any(line.startswith("> Warning") for line in lines)
+
+
+def test_build_step(workflow: dict[str, Any], pull_request: Path) -> None:
+    done = run_step(step_named(workflow, "pull-request", "Build the site"), pull_request, {})
+    assert done.returncode == 0, done.stderr
+    statement = (pull_request / "site" / "privacy" / "index.html").read_text(encoding="utf-8")
+    assert "i-Centrum" in statement
+
+
+@pytest.mark.parametrize("event", ["push", "schedule"])
+def test_the_build_day_is_the_last_commit_or_the_scheduled_day(
+    workflow: dict[str, Any], pull_request: Path, tmp_path: Path, event: str
+) -> None:
+    github_env = tmp_path / "github_env"
+    github_env.write_text("", encoding="utf-8")
+    done = run_step(step_named(workflow, "build-site", "Day of the build"), pull_request,
+                    {"GITHUB_EVENT_NAME": event, "GITHUB_ENV": str(github_env)})
+    assert done.returncode == 0, done.stderr
+    name, _, value = github_env.read_text(encoding="utf-8").strip().partition("=")
+    assert name == "SOURCE_DATE_EPOCH"
+    if event == "push":
+        assert value == git(pull_request, "log", "-1", "--format=%ct")
+    else:
+        midnight = datetime.now(tz=UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        assert int(value) == int(midnight.timestamp())
+
+
+# --- pre-commit ---------------------------------------------------------------------------------
+
+HOOKS = load_yaml(PRE_COMMIT)["repos"][0]["hooks"]
+
+
+def test_the_hooks_are_local_and_run_on_the_model_only() -> None:
+    config = load_yaml(PRE_COMMIT)
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    assert [hook["id"] for hook in HOOKS] == ["privacy-statement-validate", "privacy-statement-check"]
+    for hook in HOOKS:
+        assert hook["language"] == "system"
+        assert hook["pass_filenames"] is False
+        pattern = re.compile(hook["files"])
+        assert pattern.search("data/processing.yaml")
+        assert not any(pattern.search(path) for path in ("data/processing.yaml.orig", "docs/index.md",
+                                                         "tests/fixtures/diff/base.yaml", "data/processingXyaml"))
+
+
+@pytest.mark.parametrize("hook", HOOKS, ids=[hook["id"] for hook in HOOKS])
+def test_each_hook_entry_runs(hook: dict[str, Any], tmp_path: Path) -> None:
+    command = shlex.split(hook["entry"])
+    assert command[0] == "privacy-statement"
+    require_command(command[1])
+    project = copy_project(tmp_path / "project")
+    done = subprocess.run(command, cwd=project, env=environment({}), capture_output=True, text=True, timeout=120)
+    assert done.returncode in ((0,) if command[1] == "validate" else (0, 1)), done.stdout + done.stderr
+    assert done.stdout.strip() and "Traceback" not in done.stderr
+
+    # A mistake in the model stops the commit, with a located message.
+    model = project / "data" / "processing.yaml"
+    model.write_text(model.read_text(encoding="utf-8").replace("legal_basis: contract", "legal_basis: contact", 1),
+                     encoding="utf-8")
+    stopped = subprocess.run(command, cwd=project, env=environment({}), capture_output=True, text=True,
+                             timeout=120)
+    assert stopped.returncode == 1
+    located = [line for line in stopped.stdout.splitlines() if LOCATED.match(line)]
+    assert any(line.startswith("data/processing.yaml:") and "legal_basis" in line for line in located)
