@@ -1,0 +1,456 @@
+"""Stage 3: what the statement fails to say that the GDPR requires, judged from a valid model.
+
+Every rule is a function from the model to findings. What a rule is called, how severe it is, its
+legal source and the words an editor reads come from `policy/rules.yaml`; this module only decides
+when a rule applies and where in the file the fix goes. Findings the legal team has accepted, in
+the model's `acknowledged_findings`, stay in the result, marked acknowledged with their reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from generator.load import load_file
+from generator.paths import POLICY_DIR, SCHEMA_PATH
+from generator.problems import FieldPath, Location, Severity, format_path, quoted_list, suggestion
+from generator.validate import Model, load_schema
+
+RULES_PATH = POLICY_DIR / "rules.yaml"
+EEA_PATH = POLICY_DIR / "eea-countries.yaml"
+
+# The provider of a first-party tracker that i-Centrum sets itself (see validate.SELF_PROVIDER).
+SELF_PROVIDER = "controller"
+# The rights of GDPR Art. 13(2)(b) and (d) every statement lists, each with its own rule.
+REQUIRED_RIGHTS = ("access", "rectification", "erasure", "restriction", "portability", "objection", "complaint")
+# The fields of a processor appendix that GDPR Art. 28(3) requires; rule ids follow the field names.
+APPENDIX_FIELDS = ("subject_matter", "duration", "nature_and_purpose", "data_types", "data_subject_categories",
+                   "sub_processors", "security_measures")
+# Rules about acknowledgements themselves: they run after matching and cannot be acknowledged.
+ACKNOWLEDGEMENT_RULES = ("acknowledgement-unmatched", "acknowledgement-unknown-rule")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    source: str | None
+    summary: str
+    checklist: str | None
+    message: str
+    variants: Mapping[str, str] = field(default_factory=dict)
+
+    def text(self, variant: str | None, fields: Mapping[str, object]) -> str:
+        template = self.variants[variant] if variant else self.message
+        return " ".join(template.format_map(fields).split())
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The rules and the lists they judge by, as `policy/` defines them."""
+
+    rules: Mapping[str, Rule]
+    vague_retention_phrases: Mapping[str, tuple[str, ...]]
+    consent_always_needed_for: frozenset[str]
+    safeguards_with_copy: frozenset[str]
+    eea: frozenset[str]
+
+    def rule(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+
+class CatalogueError(ValueError):
+    """policy/rules.yaml does not have the shape this module reads: a developer's mistake."""
+
+
+def _rule(entry: Mapping[str, Any]) -> Rule:
+    try:
+        rule = Rule(id=entry["id"], severity=entry["severity"], source=entry["source"],
+                    summary=entry["summary"], checklist=entry["checklist"], message=entry["message"],
+                    variants=dict(entry.get("variants") or {}))
+    except KeyError as missing:
+        raise CatalogueError(f"rule {entry.get('id')!r} in {RULES_PATH.name} has no {missing}") from None
+    if rule.severity not in ("error", "warning"):
+        raise CatalogueError(f"rule {rule.id!r} has severity {rule.severity!r}; use error or warning")
+    return rule
+
+
+@cache
+def load_catalogue(rules_path: Path = RULES_PATH, eea_path: Path = EEA_PATH) -> Catalogue:
+    data = load_file(rules_path).data
+    rules: dict[str, Rule] = {}
+    for entry in data["rules"]:
+        rule = _rule(entry)
+        if rule.id in rules:
+            raise CatalogueError(f"rule {rule.id!r} is defined twice in {rules_path.name}")
+        rules[rule.id] = rule
+    countries = load_file(eea_path).data
+    return Catalogue(
+        rules=rules,
+        vague_retention_phrases={language: tuple(phrases)
+                                 for language, phrases in data["vague_retention_phrases"].items()},
+        consent_always_needed_for=frozenset(data["consent_always_needed_for"]),
+        safeguards_with_copy=frozenset(data["safeguards_with_copy"]),
+        eea=frozenset(countries["eu"]) | frozenset(countries["eea_only"]),
+    )
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    source: str | None
+    message: str
+    path: FieldPath
+    location: Location
+    acknowledged: bool = False
+    reason: str | None = None
+
+    @property
+    def at(self) -> str:
+        """The field path as editors write it in `acknowledged_findings`."""
+        return format_path(self.path)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str, str]:
+        return (self.location.line, self.location.column, self.rule, self.at)
+
+
+class _Context:
+    """What every rule needs: the model, the catalogue, and a way to make a located finding."""
+
+    def __init__(self, model: Model, catalogue: Catalogue) -> None:
+        self.model = model
+        self.data = model.data
+        self.catalogue = catalogue
+
+    def finding(self, rule_id: str, path: FieldPath, variant: str | None = None, **fields: object) -> Finding:
+        rule = self.catalogue.rule(rule_id)
+        return Finding(rule.id, rule.severity, rule.source, rule.text(variant, fields), path,
+                       self.model.document.locate(path))
+
+    def outside_eea(self, country: str) -> bool:
+        return country not in self.catalogue.eea
+
+    def entries(self, collection: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        yield from enumerate(self.data.get(collection) or [])
+
+
+Check = Callable[[_Context], Iterable[Finding]]
+CHECKS: dict[str, Check] = {}
+
+
+def checks(*rule_ids: str) -> Callable[[Check], Check]:
+    """Register a function as the check for `rule_ids` (the findings it may produce)."""
+
+    def register(function: Check) -> Check:
+        for rule_id in rule_ids:
+            CHECKS[rule_id] = function
+        return function
+
+    return register
+
+
+def _enum(*path: str) -> list[str]:
+    """The values the schema allows at `path` (a property with an enum, or an anyOf holding one)."""
+    schema: Mapping[str, Any] = load_schema(SCHEMA_PATH)
+    node: Mapping[str, Any] = schema
+    for part in path:
+        node = node[part]
+    for branch in [node, *node.get("anyOf", ())]:
+        if "enum" in branch:
+            return list(branch["enum"])
+    raise KeyError(path)
+
+
+def _choices(*path: str) -> str:
+    values = _enum(*path)
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def _quoted(ids: Sequence[str]) -> str:
+    """Every id, quoted: a message that says "and 3 more" would not tell the editor which."""
+    return quoted_list(ids, limit=max(len(ids), 1))
+
+
+# --- who is responsible ------------------------------------------------------------------------
+
+@checks("controller-postal-address", "controller-eu-representative", "dpo-contact")
+def controller_identity(context: _Context) -> Iterator[Finding]:
+    controller = context.data["controller"]
+    if controller["postal_address"] is None:
+        yield context.finding("controller-postal-address", ("controller", "postal_address"))
+    if context.outside_eea(controller["country"]) and controller["eu_representative"] == "not-required":
+        yield context.finding("controller-eu-representative", ("controller", "eu_representative"),
+                              country=controller["country"])
+    if controller["dpo"]["appointed"] and controller["dpo"]["email"] is None:
+        yield context.finding("dpo-contact", ("controller", "dpo", "email"))
+
+
+# --- purposes and legal bases ------------------------------------------------------------------
+
+@checks("purpose-legal-basis")
+def legal_bases(context: _Context) -> Iterator[Finding]:
+    choices = _choices("properties", "purposes", "items", "properties", "legal_basis")
+    for number, purpose in context.entries("purposes"):
+        if purpose["legal_basis"] is None:
+            yield context.finding("purpose-legal-basis", ("purposes", number, "legal_basis"),
+                                  purpose=purpose["id"], choices=choices)
+
+
+@checks("special-category-condition")
+def special_categories(context: _Context) -> Iterator[Finding]:
+    sensitive = context.data["sensitive_data"]
+    if sensitive["processed_as_controller"] and not sensitive.get("condition"):
+        yield context.finding("special-category-condition", ("sensitive_data", "condition"))
+
+
+@checks("provision-requirement")
+def provision(context: _Context) -> Iterator[Finding]:
+    sources = context.model.index["sources"]
+    choices = _choices("$defs", "provision", "properties", "requirement")
+    for number, purpose in context.entries("purposes"):
+        # Art. 13(2)(e) is about data the person gives; Art. 14 has no such duty.
+        from_person = any(sources[source]["from_data_subject"] for source in purpose["sources"])
+        if from_person and not purpose.get("provision"):
+            yield context.finding("provision-requirement", ("purposes", number, "provision"),
+                                  purpose=purpose["id"], choices=choices)
+
+
+@checks("automated-decisions")
+def automated_decisions(context: _Context) -> Iterator[Finding]:
+    if context.data["automated_decision_making"] is None:
+        yield context.finding("automated-decisions", ("automated_decision_making",))
+
+
+# --- recipients and transfers ------------------------------------------------------------------
+
+def _site_trackers(context: _Context) -> set[str]:
+    return {tracker for _, site in context.entries("sites") for tracker in site["trackers"]}
+
+
+def _transfers_by_recipient(context: _Context) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    found: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for number, transfer in context.entries("transfers"):
+        found.setdefault(transfer["recipient"], []).append((number, transfer))
+    return found
+
+
+@checks("transfer-stated")
+def transfers_stated(context: _Context) -> Iterator[Finding]:
+    """Recipients outside the EU/EEA that get data for a purpose or as a sub-processor.
+
+    Tracker providers are left to `tracker-transfer`, which names each tracker: one missing entry
+    is then reported once per tracker, not once more for the recipient.
+    """
+    tracker_providers = {tracker["provider"] for _, tracker in context.entries("trackers")}
+    uses: dict[str, list[str]] = {}
+    for _, purpose in context.entries("purposes"):
+        for recipient in purpose.get("recipients") or []:
+            uses.setdefault(recipient, []).append(f'purpose "{purpose["id"]}"')
+    for _, service in context.entries("services"):
+        for recipient in service["sub_processors"] or []:
+            uses.setdefault(recipient, []).append(f'sub-processor of "{service["id"]}"')
+    transfers = _transfers_by_recipient(context)
+    for number, recipient in context.entries("recipients"):
+        ident = recipient["id"]
+        if (ident in uses and ident not in tracker_providers and ident not in transfers
+                and context.outside_eea(recipient["country"])):
+            yield context.finding("transfer-stated", ("recipients", number, "country"), recipient=ident,
+                                  country=recipient["country"], uses=", ".join(uses[ident]))
+
+
+@checks("transfer-mechanism", "transfer-copy", "transfer-country")
+def transfer_details(context: _Context) -> Iterator[Finding]:
+    choices = _choices("properties", "transfers", "items", "properties", "mechanism")
+    for number, transfer in context.entries("transfers"):
+        fields = {"recipient": transfer["recipient"], "country": transfer["country"]}
+        if not context.outside_eea(transfer["country"]):
+            yield context.finding("transfer-country", ("transfers", number, "country"), **fields)
+        mechanism = transfer["mechanism"]
+        if mechanism is None:
+            yield context.finding("transfer-mechanism", ("transfers", number, "mechanism"), choices=choices, **fields)
+        elif mechanism in context.catalogue.safeguards_with_copy and not transfer.get("how_to_get_copy"):
+            yield context.finding("transfer-copy", ("transfers", number, "how_to_get_copy"),
+                                  mechanism=mechanism, **fields)
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+def vague_phrases(text: Mapping[str, str], phrases: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The vague phrases each language's text uses, in the catalogue's order."""
+    found: list[str] = []
+    for language, words in text.items():
+        normalised = " ".join(words.casefold().split())
+        found.extend(phrase for phrase in phrases.get(language, ()) if " ".join(phrase.casefold().split())
+                     in normalised and phrase not in found)
+    return found
+
+
+@checks("retention-vague")
+def retention(context: _Context) -> Iterator[Finding]:
+    for number, policy in context.entries("retention_policies"):
+        if policy["period"] is not None:
+            continue
+        found = vague_phrases(policy["criteria"], context.catalogue.vague_retention_phrases)
+        if found:
+            yield context.finding("retention-vague", ("retention_policies", number, "criteria"),
+                                  policy=policy["id"], phrases=_quoted(found))
+
+
+# --- rights --------------------------------------------------------------------------------------
+
+@checks(*(f"right-{right}" for right in REQUIRED_RIGHTS), "withdraw-consent")
+def rights(context: _Context) -> Iterator[Finding]:
+    stated = {entry["right"] for entry in context.data["rights"]["list"]}
+    where = ("rights", "list")
+    for right in REQUIRED_RIGHTS:
+        if right not in stated:
+            yield context.finding(f"right-{right}", where)
+    if "withdraw-consent" in stated:
+        return
+    purposes = [purpose["id"] for _, purpose in context.entries("purposes") if purpose["legal_basis"] == "consent"]
+    used = _site_trackers(context)
+    trackers = [tracker["id"] for _, tracker in context.entries("trackers")
+                if not tracker["strictly_necessary"] and tracker["id"] in used]
+    if purposes or trackers:
+        variant = ("purposes-and-trackers" if purposes and trackers else "trackers" if trackers else None)
+        yield context.finding("withdraw-consent", where, variant, purposes=_quoted(purposes),
+                              trackers=_quoted(trackers))
+
+
+# --- cookies and trackers ------------------------------------------------------------------------
+
+@checks("tracker-provider", "tracker-lifetime", "tracker-consent", "tracker-transfer")
+def trackers(context: _Context) -> Iterator[Finding]:
+    recipients = context.model.index["recipients"]
+    transfers = _transfers_by_recipient(context)
+    always_consent = context.catalogue.consent_always_needed_for
+    for number, tracker in context.entries("trackers"):
+        path = ("trackers", number)
+        name = tracker["id"]
+        provider = recipients.get(tracker["provider"])  # None for the controller's own trackers
+        if tracker["provider"] == SELF_PROVIDER and tracker["party"] == "third":
+            yield context.finding("tracker-provider", (*path, "provider"), tracker=name)
+        if tracker["lifetime"] is None:
+            yield context.finding("tracker-lifetime", (*path, "lifetime"), tracker=name)
+        if provider is None:
+            continue
+        kinds = [kind for kind in provider["categories"] if kind in always_consent]
+        if tracker["strictly_necessary"] and kinds:
+            yield context.finding("tracker-consent", (*path, "strictly_necessary"), tracker=name,
+                                  provider=provider["id"], category=kinds[0])
+        if not context.outside_eea(provider["country"]):
+            continue
+        to_provider = transfers.get(provider["id"], [])
+        fields = {"tracker": name, "provider": provider["id"], "country": provider["country"]}
+        if not to_provider:
+            yield context.finding("tracker-transfer", (*path, "provider"), **fields)
+        elif all(transfer["mechanism"] is None for _, transfer in to_provider):
+            transfer_path = ("transfers", to_provider[0][0])
+            line = context.model.document.locate(transfer_path).line
+            yield context.finding("tracker-transfer", (*path, "provider"), "no-mechanism",
+                                  transfer=format_path(transfer_path), line=line, **fields)
+
+
+# --- processor appendices ------------------------------------------------------------------------
+
+@checks(*(f"processor-appendix-{name.replace('_', '-')}" for name in APPENDIX_FIELDS))
+def processor_appendices(context: _Context) -> Iterator[Finding]:
+    for number, service in context.entries("services"):
+        for name in APPENDIX_FIELDS:
+            if service[name] is None:
+                yield context.finding(f"processor-appendix-{name.replace('_', '-')}", ("services", number, name),
+                                      service=service["id"])
+
+
+# --- acknowledgements ----------------------------------------------------------------------------
+
+def _acknowledge(context: _Context, findings: list[Finding]) -> list[Finding]:
+    """Mark the findings the model acknowledges; report acknowledgements that match nothing."""
+    rules = context.catalogue.rules
+    open_by_key = {(finding.rule, finding.at): index for index, finding in enumerate(findings)}
+    result = list(findings)
+    claimed: dict[tuple[str, str], str] = {}
+    extra: list[Finding] = []
+    for number, entry in context.entries("acknowledged_findings"):
+        path = ("acknowledged_findings", number)
+        key = (entry["rule"], entry["at"])
+        shown = {"rule": entry["rule"], "at": _one_line_quoted(entry["at"])}
+        if entry["rule"] in ACKNOWLEDGEMENT_RULES:
+            extra.append(context.finding("acknowledgement-unknown-rule", (*path, "rule"), "not-acknowledgeable",
+                                         **shown))
+        elif entry["rule"] not in rules:
+            known = [rule for rule in rules if rule not in ACKNOWLEDGEMENT_RULES]
+            extra.append(context.finding("acknowledgement-unknown-rule", (*path, "rule"),
+                                         suggestion=suggestion(entry["rule"], known), **shown))
+        elif key in claimed:
+            extra.append(context.finding("acknowledgement-unmatched", (*path, "at"), "duplicate",
+                                         first=claimed[key], **shown))
+        elif key in open_by_key:
+            claimed[key] = format_path(path)
+            index = open_by_key[key]
+            result[index] = _with_acknowledgement(result[index], entry["reason"])
+        else:
+            same_rule = sorted({finding.at for finding in findings if finding.rule == entry["rule"]})
+            known = f"; open {entry['rule']} findings are at {', '.join(same_rule)}" if same_rule else ""
+            extra.append(context.finding("acknowledgement-unmatched", (*path, "at"), known=known, **shown))
+    return result + extra
+
+
+def _with_acknowledgement(finding: Finding, reason: str) -> Finding:
+    return Finding(finding.rule, finding.severity, finding.source, finding.message, finding.path, finding.location,
+                   acknowledged=True, reason=reason)
+
+
+def _one_line_quoted(text: str) -> str:
+    """Free text from the model inside a message: quoted, on one line, control characters shown."""
+    return '"' + one_line(text).replace('"', '\\"') + '"'
+
+
+def one_line(text: str) -> str:
+    """`text` as a single line: runs of whitespace (line breaks included) become one space and
+    other control characters are shown escaped, so one finding stays one line of output."""
+    return "".join(
+        f"\\x{ord(character):02x}" if ord(character) < 32 or 127 <= ord(character) < 160 else character
+        for character in " ".join(text.split()))
+
+
+# --- the stage -----------------------------------------------------------------------------------
+
+def check(model: Model, catalogue: Catalogue | None = None) -> list[Finding]:
+    """Every finding for `model`, acknowledged ones marked, ordered by place in the file, then rule."""
+    catalogue = catalogue or load_catalogue()
+    context = _Context(model, catalogue)
+    findings: list[Finding] = []
+    for function in dict.fromkeys(CHECKS.values()):
+        findings.extend(function(context))
+    return sorted(_acknowledge(context, findings), key=lambda finding: finding.sort_key)
+
+
+def implemented_rules() -> set[str]:
+    """The rule ids this module can report: its checks' and the acknowledgement rules."""
+    return set(CHECKS) | set(ACKNOWLEDGEMENT_RULES)
+
+
+@dataclass(frozen=True)
+class Counts:
+    errors: int
+    warnings: int
+    acknowledged: int
+
+
+def count(findings: Iterable[Finding]) -> Counts:
+    """Open errors and warnings (acknowledged findings count only as acknowledged)."""
+    listed = list(findings)
+    open_findings = [finding for finding in listed if not finding.acknowledged]
+    return Counts(errors=sum(finding.severity == "error" for finding in open_findings),
+                  warnings=sum(finding.severity == "warning" for finding in open_findings),
+                  acknowledged=len(listed) - len(open_findings))
+
+
+__all__ = ["CHECKS", "Catalogue", "Counts", "Finding", "Rule", "check", "count", "implemented_rules",
+           "load_catalogue", "one_line", "vague_phrases"]
