@@ -12,17 +12,23 @@ import os
 import re
 import shlex
 import subprocess
+import textwrap
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+import yaml
 from conftest import LOCATED, PROJECT_ROOT
 from sitekit import BIN, REAL_MODEL, copy_project
 
 from generator.cli import build_parser
-from generator.load import load_file
+from generator.diff import describe_changes, diff_models
+from generator.load import load_file, load_text
+from generator.pipeline import read_model
+from generator.validate import Model, load_schema, validate
 
 WORKFLOW = PROJECT_ROOT / ".github" / "workflows" / "privacy-statement.yml"
 PRE_COMMIT = PROJECT_ROOT / ".pre-commit-config.yaml"
@@ -286,3 +292,85 @@ def test_each_hook_entry_runs(hook: dict[str, Any], tmp_path: Path) -> None:
     assert stopped.returncode == 1
     located = [line for line in stopped.stdout.splitlines() if LOCATED.match(line)]
     assert any(line.startswith("data/processing.yaml:") and "legal_basis" in line for line in located)
+
+
+# --- the editors' guide -------------------------------------------------------------------------
+
+GUIDE = PROJECT_ROOT / "CONTRIBUTING.md"
+
+
+def guide_snippets() -> list[dict[str, Any]]:
+    """Every ```yaml block of CONTRIBUTING.md, read as the model is read."""
+    text = GUIDE.read_text(encoding="utf-8")
+    blocks = re.findall(r"^( *)```yaml\n(.*?)^\1```$", text, flags=re.M | re.S)
+    return [load_text(textwrap.dedent(block), "CONTRIBUTING.md").data for _, block in blocks]
+
+
+def merged(data: dict[str, Any], snippet: dict[str, Any]) -> dict[str, Any]:
+    """`data` with the snippet's entries put in as an editor would: an entry with the same id is
+    replaced, a new one (or one without an id, such as a transfer) is added."""
+    result = dict(data)
+    for key, value in snippet.items():
+        if isinstance(value, list) and all(isinstance(entry, dict) for entry in value):
+            entries = list(result[key])
+            for entry in value:
+                same = [n for n, old in enumerate(entries) if "id" in entry and old.get("id") == entry["id"]]
+                if same:
+                    entries[same[0]] = entry
+                else:
+                    entries.append(entry)
+            result[key] = entries
+        else:
+            result[key] = value
+    return result
+
+
+def model_of(data: dict[str, Any]) -> Model:
+    validation = validate(load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "edited.yaml"))
+    assert validation.model is not None, [problem.format() for problem in validation.errors]
+    return validation.model
+
+
+def test_every_yaml_snippet_of_the_guide_fits_the_schema() -> None:
+    schema = load_schema()
+    partial = jsonschema.Draft202012Validator({**schema, "required": []},
+                                              format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    snippets = guide_snippets()
+    assert len(snippets) >= 9
+    for snippet in snippets:
+        assert set(snippet) <= set(schema["properties"]), snippet
+        assert [error.message for error in partial.iter_errors(snippet)] == [], snippet
+
+
+def test_the_guide_adds_a_tracker_as_the_statement_then_says() -> None:
+    real = read_model(REAL_MODEL).model
+    data = real.data
+    for snippet in guide_snippets():
+        if set(snippet) & {"recipients", "trackers", "sites", "transfers", "version"}:
+            data = merged(data, snippet)
+    edited = model_of(data)
+    assert describe_changes(real, edited) == [
+        "Recipient added: “Example Chat Ltd” (country: United States; kinds of recipient: Processor acting on our "
+        "behalf).",
+        "Transfer of data to “Example Chat Ltd” in United States added (safeguard: Standard contractual clauses "
+        "adopted by the European Commission (GDPR Art. 46(2)(c))).",
+        "Tracker added: “Example Chat widget” (provider: “Example Chat Ltd”; set by: Third party (set by another "
+        "company); lifetime: 1 year; consent: set only with your consent).",
+        "Site “i-Centrum sites”: “Example Chat widget” added to trackers.",
+    ]
+    assert diff_models(real, edited).not_raised == ()
+
+
+def test_the_guide_shows_what_the_diff_says_of_its_retention_example() -> None:
+    real = read_model(REAL_MODEL).model
+    snippets = guide_snippets()
+    retention = next(s for s in snippets if "retention_policies" in s and s["retention_policies"][0]["period"])
+    version = next(s for s in snippets if "version" in s)
+    edited = model_of(merged(merged(real.data, retention), version))
+    said = describe_changes(real, edited)
+    assert said[0] == ("Retention rule “necessary-for-purpose”: storage period changed from not stated to "
+                       "2 years from “your last contact with us”.")
+    guide = " ".join(GUIDE.read_text(encoding="utf-8").replace("\n  >", "\n").split())
+    assert said[0] in guide
+    assert "> Version 1.0.0 (in effect from 25 November 2026) → version 1.1.0 (in effect from 1 January 2027)." \
+        in GUIDE.read_text(encoding="utf-8")
