@@ -97,8 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Each later stage's module adds its own subcommand: register(commands) sets `run`. They are
     # imported here, not at the top, because they import this module's helpers.
-    from generator import build, diff_cli
+    from generator import build, check_cli, diff_cli
 
+    check_cli.register(commands)
     build.register(commands)
     diff_cli.register(commands)
     return parser
