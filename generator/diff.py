@@ -16,6 +16,7 @@ statement shows them that way.
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from collections.abc import Callable, Iterator, Mapping
@@ -276,11 +277,11 @@ class _Comparison:
             # or when nothing but the id changed.
             for same in (lambda words, entry: _folded(words.title(kind, entry)),
                          lambda words, entry: _folded({k: v for k, v in entry.items() if k not in fields})):
-                candidates: dict[Any, int] = {}
+                candidates: dict[str, int] = {}
                 for j in added:
-                    candidates.setdefault(repr(same(self.new, new_entries[j])), j)
+                    candidates.setdefault(json.dumps(same(self.new, new_entries[j]), sort_keys=True), j)
                 for i in list(removed):
-                    j = candidates.pop(repr(same(self.old, old_entries[i])), None)
+                    j = candidates.pop(json.dumps(same(self.old, old_entries[i]), sort_keys=True), None)
                     if j is not None and j in added:
                         pairs.append((i, j))
                         removed.remove(i)
@@ -295,7 +296,7 @@ class _Comparison:
         if place in NOT_COMPARED:
             return
         if place in ENTRY_KEYS:
-            self.compare_entries(place, schema, path)
+            self.compare_entries(place, path)
             return
         if _folded(self.mapped(place, old)) == _folded(new):
             return
@@ -327,7 +328,7 @@ class _Comparison:
                 self.add("item_added", place, path, field=place, entry=kind, title=title,
                          item=self.new.value(value, items, place))
 
-    def compare_entries(self, kind: str, schema: Mapping[str, Any], path: FieldPath) -> None:
+    def compare_entries(self, kind: str, path: FieldPath) -> None:
         old_entries, new_entries = _get(self.old.model.data, kind) or [], _get(self.new.model.data, kind) or []
         entry_schema = self.new.entry_schema(kind)
         pairs, removed, added = self.matches[kind]
