@@ -65,7 +65,8 @@ def default_base() -> str:
 
 def read_revision(revision: str, path: Path) -> bytes:
     """The model file as it was in `revision`; `path` is relative to the current folder, as git's `./`."""
-    if _git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode != 0:
+    # A revision starting with "-" would reach git as an option.
+    if revision.startswith("-") or _git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode:
         raise UsageError(f"{PROG}: git knows no revision {revision!r}; give a branch, tag or commit, "
                          "such as main, origin/main or HEAD~1")
     relative = Path(os.path.relpath(path)).as_posix()

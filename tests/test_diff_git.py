@@ -149,6 +149,7 @@ def test_an_invalid_revision_is_named_with_located_problems(
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--from", "no-such-branch"], "git knows no revision 'no-such-branch'"),
     (["--from", "main", "--to", "v9"], "git knows no revision 'v9'"),
+    (["--from=--output=stolen.txt"], "git knows no revision '--output=stolen.txt'"),
     (["--from", "main", "--file", "data/other.yaml"], "there is no data/other.yaml in revision main"),
 ])
 def test_unknown_revisions_and_paths_are_usage_errors(
