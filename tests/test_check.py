@@ -388,3 +388,18 @@ def test_exactly_the_acknowledged_real_findings_are_marked(chosen: set[tuple[str
     counts = count(findings)
     assert counts.acknowledged == len(chosen)
     assert counts.errors + counts.warnings + counts.acknowledged == len(REAL_FINDINGS)
+
+
+def test_readme_status_matches_the_real_model(tmp_path: Path) -> None:
+    """The README's to-do list for the legal team says what the checker says."""
+    readme = " ".join((TESTS.parent / "README.md").read_text(encoding="utf-8").split())
+    status = readme[readme.index("## Status: what the checker reports"):]
+    open_findings = status[: status.index("### The rules")]
+    counts = count(findings_for(REAL_MODEL.read_text(encoding="utf-8"), tmp_path))
+    assert (f"reports **{counts.errors} errors, {counts.warnings} warnings, {counts.acknowledged} acknowledged**"
+            in status)
+    for rule in {rule for rule, _ in REAL_FINDINGS}:
+        shown = "processor-appendix-…" if rule.startswith("processor-appendix-") else rule
+        assert f"`{shown}`" in open_findings, rule
+    for rule in load_catalogue().rules:
+        assert rule.removeprefix("processor-appendix").removeprefix("acknowledgement") in status, rule
