@@ -9,7 +9,7 @@ the model's `acknowledged_findings`, stay in the result, marked acknowledged wit
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -247,20 +247,21 @@ def transfers_stated(context: _Context) -> Iterator[Finding]:
     is then reported once per tracker, not once more for the recipient.
     """
     tracker_providers = {tracker["provider"] for _, tracker in context.entries("trackers")}
-    uses: dict[str, list[str]] = {}
-    for _, purpose in context.entries("purposes"):
-        for recipient in purpose.get("recipients") or []:
-            uses.setdefault(recipient, []).append(f'purpose "{purpose["id"]}"')
-    for _, service in context.entries("services"):
-        for recipient in service["sub_processors"] or []:
-            uses.setdefault(recipient, []).append(f'sub-processor of "{service["id"]}"')
     transfers = _transfers_by_recipient(context)
     for number, recipient in context.entries("recipients"):
         ident = recipient["id"]
-        if (ident in uses and ident not in tracker_providers and ident not in transfers
-                and context.outside_eea(recipient["country"])):
-            yield context.finding("transfer-stated", ("recipients", number, "country"), recipient=ident,
-                                  country=recipient["country"], uses=", ".join(uses[ident]))
+        if ident in tracker_providers or ident in transfers or not context.outside_eea(recipient["country"]):
+            continue
+        purposes = [purpose["id"] for _, purpose in context.entries("purposes")
+                    if ident in (purpose.get("recipients") or [])]
+        services = [service["id"] for _, service in context.entries("services")
+                    if ident in (service["sub_processors"] or [])]
+        if purposes or services:
+            variant = ("purposes-and-sub-processor" if purposes and services else "sub-processor" if services
+                       else None)
+            yield context.finding("transfer-stated", ("recipients", number, "country"), variant, recipient=ident,
+                                  country=recipient["country"], purposes=_quoted(purposes),
+                                  services=_quoted(services))
 
 
 @checks("transfer-mechanism", "transfer-copy", "transfer-country")
@@ -396,14 +397,13 @@ def _acknowledge(context: _Context, findings: list[Finding]) -> list[Finding]:
             result[index] = _with_acknowledgement(result[index], entry["reason"])
         else:
             same_rule = sorted({finding.at for finding in findings if finding.rule == entry["rule"]})
-            known = f"; open {entry['rule']} findings are at {', '.join(same_rule)}" if same_rule else ""
-            extra.append(context.finding("acknowledgement-unmatched", (*path, "at"), known=known, **shown))
+            extra.append(context.finding("acknowledgement-unmatched", (*path, "at"),
+                                         "elsewhere" if same_rule else None, paths=", ".join(same_rule), **shown))
     return result + extra
 
 
 def _with_acknowledgement(finding: Finding, reason: str) -> Finding:
-    return Finding(finding.rule, finding.severity, finding.source, finding.message, finding.path, finding.location,
-                   acknowledged=True, reason=reason)
+    return replace(finding, acknowledged=True, reason=reason)
 
 
 def _one_line_quoted(text: str) -> str:

@@ -128,7 +128,7 @@ BREAKS = [
           "sensitive_data.condition", ("  processed_as_controller:", "processed_as_controller"), ("Art. 9(2)",)),
     Break("transfer-stated", "error", ((CRM_TRANSFER, ""),),
           "recipients[1].country", ("    country: US", "US", "  - id: crm-cloud"),
-          ('"crm-cloud"', 'purpose "customer-contracts"', 'purpose "newsletter"', "recipient: crm-cloud")),
+          ('"crm-cloud"', 'purposes "customer-contracts", "newsletter",', "recipient: crm-cloud")),
     Break("transfer-mechanism", "error",
           (("    mechanism: standard-contractual-clauses", "    mechanism: null"),),
           "transfers[0].mechanism", ("    mechanism: null", "null"), ('"crm-cloud"', "binding-corporate-rules")),
@@ -270,6 +270,22 @@ def test_withdraw_consent_names_what_rests_on_consent(complete_text: str, tmp_pa
                                                 "    provider: nordic-hosting\n    party: third"),
                                 ("    strictly_necessary: false", "    strictly_necessary: true"))
     assert findings_for(nothing_on_consent, tmp_path) == []
+
+
+def test_transfer_stated_names_the_purposes_and_services_a_recipient_serves(
+        complete_text: str, tmp_path: Path) -> None:
+    abroad = edited(complete_text, ("    categories: [processor, sub-processor]\n    country: SE",
+                                    "    categories: [processor, sub-processor]\n    country: US"))
+    (both,) = findings_for(abroad, tmp_path)
+    assert (both.rule, both.at) == ("transfer-stated", "recipients[0].country")
+    assert 'purposes "customer-contracts", "website-statistics" and as a sub-processor of the services ' \
+           '"hosted-accounting"' in both.message
+    only_services = edited(abroad, ("    recipients: [nordic-hosting, crm-cloud]", "    recipients: [crm-cloud]"),
+                           ("    recipients: [nordic-hosting]\n", ""))
+    (services,) = findings_for(only_services, tmp_path)
+    assert (services.rule, services.at) == ("transfer-stated", "recipients[0].country")
+    assert 'is a sub-processor of the services "hosted-accounting"' in services.message
+    assert "purposes" not in services.message
 
 
 def test_a_tracker_of_a_provider_inside_the_eea_needs_no_transfer(complete_text: str, tmp_path: Path) -> None:
