@@ -249,3 +249,18 @@ def test_validate_does_not_load_the_slow_iri_grammar() -> None:
     done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
                           timeout=120)
     assert done.stdout.strip() == "0 []", done.stdout + done.stderr
+
+
+def test_a_closed_pipe_ends_quietly_without_a_traceback() -> None:
+    import subprocess
+    import sys
+
+    from conftest import PROJECT_ROOT
+
+    # `| head -1` closes the pipe after one line; the command must stop without a traceback.
+    result = subprocess.run(
+        f"'{sys.executable}' -m generator check | head -c 10",
+        shell=True, cwd=PROJECT_ROOT, capture_output=True, text=True,
+    )
+    assert "Traceback" not in result.stderr
+    assert "BrokenPipeError" not in result.stderr
