@@ -419,3 +419,11 @@ def test_readme_status_matches_the_real_model(tmp_path: Path) -> None:
         assert f"`{shown}`" in open_findings, rule
     for rule in load_catalogue().rules:
         assert rule.removeprefix("processor-appendix").removeprefix("acknowledgement") in status, rule
+
+
+def test_a_service_without_sub_processors_says_so_with_an_empty_list(complete_text: str, tmp_path: Path) -> None:
+    # [] is a statement ("none"); only null is a gap.
+    text = edited(complete_text, ("    sub_processors: [nordic-hosting]\n", "    sub_processors: []\n"))
+    assert findings_for(text, tmp_path) == []
+    gap = edited(complete_text, ("    sub_processors: [nordic-hosting]\n", "    sub_processors: null\n"))
+    assert [f.rule for f in findings_for(gap, tmp_path)] == ["processor-appendix-sub-processors"]

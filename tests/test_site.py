@@ -208,3 +208,23 @@ def test_injected_markup_renders_as_inert_text(tmp_path: Path) -> None:
     assert "{{ 7 * 7 }} {% if true %}jinja{% endif %}" in article
     assert "**bold** _em_ `code` # heading | cell | {: onclick=alert(1) } ![img](x.png)" in article
     assert all(marker in PAYLOAD for marker in MARKERS)
+
+
+def test_service_appendix_tells_none_from_not_stated() -> None:
+    from generator.pipeline import read_model_bytes
+    from generator.render import render_site
+
+    fixture = (PROJECT_ROOT / "tests" / "fixtures" / "complete.yaml").read_text(encoding="utf-8")
+    none = fixture.replace("    sub_processors: [nordic-hosting]\n", "    sub_processors: []\n")
+    gap = fixture.replace("    sub_processors: [nordic-hosting]\n", "    sub_processors: null\n")
+    assert none != fixture and gap != fixture
+
+    def appendix(text: str) -> str:
+        pages = render_site(read_model_bytes(text.encode(), "fixture.yaml").model).pages
+        markdown = next(page.markdown for page in pages if page.path.startswith("privacy/services/"))
+        return markdown.replace("\\", "")  # Markdown escapes aside
+
+    section = "## Sub-processors\n\n"
+    assert appendix(none).split(section)[1].startswith("This service uses no sub-processors.")
+    assert appendix(gap).split(section)[1].startswith("Not stated in this version of the statement.")
+    assert appendix(fixture).split(section)[1].startswith("| Sub-processor | Country | Role |")
