@@ -52,17 +52,16 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     return run
 
 
+def run_script(*arguments: str | Path, module: bool = False, cwd: Path = PROJECT_ROOT) -> CliResult:
+    """The installed console script (or `python -m generator`) in a child process."""
+    command = [sys.executable, "-m", "generator"] if module else [str(BIN / "privacy-statement")]
+    done = subprocess.run([*command, *map(str, arguments)], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return CliResult(done.returncode, done.stdout, done.stderr)
+
+
 @pytest.fixture
 def cli_process() -> Callable[..., CliResult]:
-    """The installed console script (or `python -m generator`) in a child process."""
-
-    def run(*arguments: str | Path, module: bool = False, cwd: Path = PROJECT_ROOT) -> CliResult:
-        command = [sys.executable, "-m", "generator"] if module else [str(BIN / "privacy-statement")]
-        done = subprocess.run([*command, *map(str, arguments)], cwd=cwd, capture_output=True, text=True,
-                              timeout=120)
-        return CliResult(done.returncode, done.stdout, done.stderr)
-
-    return run
+    return run_script
 
 
 @pytest.fixture(scope="session")

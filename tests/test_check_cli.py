@@ -3,19 +3,17 @@ codes, acknowledgements and models that do not validate. Through `main()` and th
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import CliResult, edited, run_script
 
 from generator.check import check
-from generator.cli import main
 from generator.load import load_file
 from generator.validate import validate
 
@@ -23,44 +21,13 @@ TESTS = Path(__file__).resolve().parent
 PROJECT_ROOT = TESTS.parent
 COMPLETE = TESTS / "fixtures" / "complete.yaml"
 REAL_MODEL = PROJECT_ROOT / "data" / "processing.yaml"
-SCRIPT = Path(sys.executable).parent / "privacy-statement"
 
+Cli = Callable[..., CliResult]  # the conftest `cli` fixture: privacy-statement ARGS in this process
 FINDING = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning) "
                      r"(?P<rule>[a-z0-9]+(?:-[a-z0-9]+)*): (?P<path>[^ :]+): (?P<message>.+?)"
                      r"(?: \((?P<source>[^()]*(?:\([^()]*\)[^()]*)*)\))?(?: \[acknowledged: (?P<reason>.+)\])?$")
 SUMMARY = re.compile(r"^(?P<file>.+): check: (?P<errors>\d+) errors?, (?P<warnings>\d+) warnings?, "
                      r"(?P<acknowledged>\d+) acknowledged(?: \(and (?P<validation>\d+) validation warnings?\))?$")
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def lines(self) -> list[str]:
-        return self.stdout.splitlines()
-
-
-Invoke = Callable[..., Run]  # `privacy-statement ARGS...` in this process, through main()
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Invoke:
-    def invoke(*arguments: str | Path) -> Run:
-        capsys.readouterr()
-        out = io.StringIO()
-        code = main([str(argument) for argument in arguments], out=out)
-        captured = capsys.readouterr()
-        return Run(code, out.getvalue() + captured.out, captured.err)
-
-    return invoke
-
-
-def script(*arguments: str | Path, cwd: Path = PROJECT_ROOT) -> Run:
-    done = subprocess.run([str(SCRIPT), *map(str, arguments)], cwd=cwd, capture_output=True, text=True, timeout=120)
-    return Run(done.returncode, done.stdout, done.stderr)
 
 
 def model_file(tmp_path: Path, text: str) -> Path:
@@ -69,9 +36,6 @@ def model_file(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def edited(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
 
 
 @pytest.fixture(scope="module")
@@ -88,16 +52,16 @@ def acknowledging(text: str, rule: str, at: str, reason: str) -> str:
                   f"acknowledged_findings:\n  - rule: {rule}\n    at: {at}\n    reason: {json.dumps(reason)}\n")
 
 
-def test_a_complete_model_passes_with_only_the_summary(run: Invoke, complete_text: str, tmp_path: Path) -> None:
+def test_a_complete_model_passes_with_only_the_summary(cli: Cli, complete_text: str, tmp_path: Path) -> None:
     path = model_file(tmp_path, complete_text)
-    result = run("check", "--strict", path)
+    result = cli("check", "--strict", path)
     assert result.code == 0
     assert result.lines == [f"{path}: check: 0 errors, 0 warnings, 0 acknowledged"]
 
 
 def test_the_real_model_lists_every_finding_of_the_stage_located_with_its_source() -> None:
     """The installed script, run as an editor would, in the project folder on the default model."""
-    result = script("check")
+    result = run_script("check")
     assert result.code == 1, result.stderr
     *finding_lines, summary = result.lines
     expected = check(validate(load_file(REAL_MODEL, "data/processing.yaml")).model)  # type: ignore[arg-type]
@@ -116,26 +80,26 @@ def test_the_real_model_lists_every_finding_of_the_stage_located_with_its_source
                and line.endswith("(GDPR Art. 13(1)(b), 14(1)(b))") for line in finding_lines)
 
 
-def test_warnings_fail_only_with_strict(run: Invoke, complete_text: str, tmp_path: Path) -> None:
+def test_warnings_fail_only_with_strict(cli: Cli, complete_text: str, tmp_path: Path) -> None:
     path = model_file(tmp_path, edited(complete_text, *NO_POSTAL_ADDRESS))
-    relaxed = run("check", path)
+    relaxed = cli("check", path)
     assert relaxed.code == 0
     assert len(relaxed.lines) == 2
     assert FINDING.match(relaxed.lines[0])["rule"] == "controller-postal-address"  # type: ignore[index]
     assert relaxed.lines[1] == f"{path}: check: 0 errors, 1 warning, 0 acknowledged"
-    strict = run("check", "--strict", path)
+    strict = cli("check", "--strict", path)
     assert strict.code == 1 and strict.lines == relaxed.lines
 
 
-def test_an_error_fails_and_an_acknowledged_one_does_not(run: Invoke, complete_text: str, tmp_path: Path) -> None:
+def test_an_error_fails_and_an_acknowledged_one_does_not(cli: Cli, complete_text: str, tmp_path: Path) -> None:
     broken = edited(complete_text, *NO_DPO_EMAIL)
-    failing = run("check", model_file(tmp_path, broken))
+    failing = cli("check", model_file(tmp_path, broken))
     assert failing.code == 1
     assert failing.lines[-1].endswith(": check: 1 error, 0 warnings, 0 acknowledged")
 
     reason = "Reached through the general address;\nagreed with legal | 2026."
     path = model_file(tmp_path, acknowledging(broken, "dpo-contact", "controller.dpo.email", reason))
-    accepted = run("check", "--strict", path)
+    accepted = cli("check", "--strict", path)
     assert accepted.code == 0
     assert len(accepted.lines) == 2  # the reason's line break does not break the report's lines
     match = FINDING.match(accepted.lines[0])
@@ -145,24 +109,24 @@ def test_an_error_fails_and_an_acknowledged_one_does_not(run: Invoke, complete_t
 
 
 def test_a_model_that_does_not_validate_is_reported_as_validate_reports_it(
-        run: Invoke, complete_text: str, tmp_path: Path) -> None:
+        cli: Cli, complete_text: str, tmp_path: Path) -> None:
     path = model_file(tmp_path, edited(complete_text, "    legal_basis: legal-obligation", "    legal_basis: law"))
-    checked = run("check", path)
-    validated = run("validate", path)
+    checked = cli("check", path)
+    validated = cli("validate", path)
     assert checked.code == validated.code == 1
     assert checked.stdout == validated.stdout
     assert "purposes[1].legal_basis" in checked.stdout and "check:" not in checked.stdout
 
 
-def test_validation_warnings_are_shown_and_fail_with_strict(run: Invoke, complete_text: str, tmp_path: Path) -> None:
+def test_validation_warnings_are_shown_and_fail_with_strict(cli: Cli, complete_text: str, tmp_path: Path) -> None:
     unused = "  - id: unused-category\n    name: {en: Unused}\n    description: {en: Nothing uses it.}\n"
     path = model_file(tmp_path, edited(complete_text, "\nsensitive_data:\n", f"{unused}\nsensitive_data:\n"))
-    result = run("check", path)
+    result = cli("check", path)
     assert result.code == 0
     assert len(result.lines) == 2
     assert "data_categories[4].id: warning: " in result.lines[0] and "unused-category" in result.lines[0]
     assert result.lines[1] == f"{path}: check: 0 errors, 0 warnings, 0 acknowledged (and 1 validation warning)"
-    assert run("check", "--strict", path).code == 1
+    assert cli("check", "--strict", path).code == 1
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -170,11 +134,11 @@ def test_validation_warnings_are_shown_and_fail_with_strict(run: Invoke, complet
 FINDING_KEYS = ["rule", "severity", "source", "path", "line", "column", "message", "acknowledged", "reason"]
 
 
-def test_json_report_has_stable_keys_and_every_finding(run: Invoke, complete_text: str, tmp_path: Path) -> None:
+def test_json_report_has_stable_keys_and_every_finding(cli: Cli, complete_text: str, tmp_path: Path) -> None:
     text = acknowledging(edited(edited(complete_text, *NO_DPO_EMAIL), *NO_POSTAL_ADDRESS),
                          "dpo-contact", "controller.dpo.email", "Agreed with legal on 1 March.")
     path = model_file(tmp_path, text)
-    result = run("check", "--format", "json", path)
+    result = cli("check", "--format", "json", path)
     assert result.code == 0
     report = json.loads(result.stdout)
     assert list(report) == ["file", "valid", "validation", "findings", "summary"]
@@ -189,12 +153,12 @@ def test_json_report_has_stable_keys_and_every_finding(run: Invoke, complete_tex
         "dpo-contact", "error", "controller.dpo.email", True, "Agreed with legal on 1 March.")
     assert dpo["source"] == "GDPR Art. 13(1)(b), 14(1)(b)"
     assert (dpo["line"], dpo["column"]) == (text.splitlines().index("    email: null") + 1, 12)
-    assert run("check", "--format", "json", "--strict", path).code == 1
+    assert cli("check", "--format", "json", "--strict", path).code == 1
 
 
-def test_json_report_of_an_invalid_model(run: Invoke, complete_text: str, tmp_path: Path) -> None:
+def test_json_report_of_an_invalid_model(cli: Cli, complete_text: str, tmp_path: Path) -> None:
     path = model_file(tmp_path, edited(complete_text, "    legal_basis: legal-obligation", "    legal_basis: law"))
-    result = run("check", "--format", "json", path)
+    result = cli("check", "--format", "json", path)
     assert result.code == 1
     report = json.loads(result.stdout)
     assert report["valid"] is False and report["findings"] == []
@@ -204,12 +168,12 @@ def test_json_report_of_an_invalid_model(run: Invoke, complete_text: str, tmp_pa
 
 # --- Markdown ----------------------------------------------------------------------------------
 
-def test_markdown_report_groups_by_severity_with_the_article(run: Invoke, complete_text: str, tmp_path: Path) -> None:
+def test_markdown_report_groups_by_severity_with_the_article(cli: Cli, complete_text: str, tmp_path: Path) -> None:
     text = edited(edited(complete_text, *NO_DPO_EMAIL), *NO_POSTAL_ADDRESS)
     text = edited(text, "    lifetime: P13M", "    lifetime: null")
     text = acknowledging(text, "tracker-lifetime", "trackers[1].lifetime", "Set by the provider | varies <b>.")
     path = model_file(tmp_path, text)
-    result = run("check", "--format", "markdown", path)
+    result = cli("check", "--format", "markdown", path)
     assert result.code == 1
     lines = result.lines
     assert lines[0] == f"## Privacy statement check: `{path}`"
@@ -232,28 +196,28 @@ def test_markdown_report_groups_by_severity_with_the_article(run: Invoke, comple
     assert acknowledged.count(" | ") == 4  # five cells: the reason's own bar is escaped
 
 
-def test_markdown_report_of_a_complete_and_of_an_invalid_model(run: Invoke, complete_text: str, tmp_path: Path) -> None:
-    complete = run("check", "--format", "markdown", COMPLETE)
+def test_markdown_report_of_a_complete_and_of_an_invalid_model(cli: Cli, complete_text: str, tmp_path: Path) -> None:
+    complete = cli("check", "--format", "markdown", COMPLETE)
     assert complete.code == 0
     assert "Nothing to report" in complete.stdout and "###" not in complete.stdout
     path = model_file(tmp_path, edited(complete_text, "    legal_basis: legal-obligation", "    legal_basis: law"))
-    invalid = run("check", "--format", "markdown", path)
+    invalid = cli("check", "--format", "markdown", path)
     assert invalid.code == 1
     assert "not valid" in invalid.stdout and "`purposes[1].legal_basis`" in invalid.stdout
 
 
 # --- use of the command ------------------------------------------------------------------------
 
-def test_usage_errors_exit_2_without_a_traceback(run: Invoke, tmp_path: Path) -> None:
-    missing = run("check", tmp_path / "nothing.yaml")
+def test_usage_errors_exit_2_without_a_traceback(cli: Cli, tmp_path: Path) -> None:
+    missing = cli("check", tmp_path / "nothing.yaml")
     assert missing.code == 2 and "no model file" in missing.stderr and missing.stdout == ""
-    wrong_format = run("check", "--format", "xml", COMPLETE)
+    wrong_format = cli("check", "--format", "xml", COMPLETE)
     assert wrong_format.code == 2 and "invalid choice: 'xml'" in wrong_format.stderr
     assert "Traceback" not in missing.stderr + wrong_format.stderr
 
 
 def test_check_is_listed_in_the_help_and_runs_as_a_module() -> None:
-    assert " check " in script("--help").stdout
+    assert " check " in run_script("--help").stdout
     done = subprocess.run([sys.executable, "-m", "generator", "check", str(COMPLETE)], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.endswith("check: 0 errors, 0 warnings, 0 acknowledged\n")
@@ -261,5 +225,5 @@ def test_check_is_listed_in_the_help_and_runs_as_a_module() -> None:
 
 @pytest.mark.parametrize("form", ["text", "json", "markdown"])
 def test_reports_are_byte_identical_run_to_run(form: str) -> None:
-    first, second = script("check", "--format", form), script("check", "--format", form)
+    first, second = run_script("check", "--format", form), run_script("check", "--format", form)
     assert first.stdout == second.stdout and first.stdout
