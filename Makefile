@@ -6,6 +6,8 @@ INSTALLED := $(VENV)/.installed
 # Builds are reproducible: every date MkDocs writes comes from the last commit, not the clock.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
+# Material prints an end-of-life banner on every build; it is known (see README) and only noise here.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site test lint validate check serve clean
 
