@@ -41,7 +41,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _SAFE_LINK = re.compile(r"^(?:https://|mailto:)[^\s<>\"'`\\]+$")
 _ANCHOR = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PAGE_TARGET = re.compile(r"^(?:\.\./)*[a-z0-9][a-z0-9/._-]*(?:#[a-z0-9-]+)?$")
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_DURATION = re.compile(r"^P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?$")
 
 
 def escape(value: object) -> str:
