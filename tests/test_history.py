@@ -95,10 +95,12 @@ def test_every_version_stays_readable_with_its_own_content(history_site: Path) -
     old = article(history_site, "privacy/versions/1.0.0/index.html")
     assert "Version 1.0.0, was in effect from 1 January 2026." in old
     assert "This version of the statement is no longer in force." in old
+    assert "This is version 1.0.0 of the statement, which was in effect from 1 January 2026." in old
     assert "Job applicants" in old and "2 years from your last contact" not in old
     announced = article(history_site, "privacy/versions/2.0.0/index.html")
     assert "Version 2.0.0, takes effect on 1 March 2027." in announced
     assert "Until then, the current statement applies." in announced
+    assert "This is version 2.0.0 of the statement, which takes effect on 1 March 2027." in announced
     assert "in effect from 1 June 2026" in article(history_site, "privacy/versions/1.1.0/index.html")
 
 

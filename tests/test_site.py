@@ -77,6 +77,21 @@ def test_statement_holds_every_seed_fact(real_site: Path, model: dict) -> None:
     assert 'href="https://www.imy.se"' in document
 
 
+def test_statement_names_each_purposes_sources_and_recipients(real_site: Path, model: dict) -> None:
+    document = (real_site / "privacy" / "index.html").read_text(encoding="utf-8")
+    table = document[document.index('id="purpose-sources"'):]
+    table = table[: table.index("</table>")]
+    rows = [squash(html.unescape(re.sub(r"<[^>]+>", " ", row))) for row in table.split("<tr>")[2:]]
+    names = {collection: {entry["id"]: entry["name"]["en"] for entry in model[collection]}
+             for collection in ("sources", "recipients")}
+    assert len(rows) == len(model["purposes"])
+    for purpose, row in zip(model["purposes"], rows, strict=True):
+        source_names = ", ".join(names["sources"][source] for source in purpose["sources"])
+        recipient_names = ", ".join(names["recipients"][recipient] for recipient in purpose.get("recipients", []))
+        recipients = recipient_names or "No recipient is named for this purpose"
+        assert row == f"{squash(purpose['description']['en'])} {source_names} {recipients}"
+
+
 def test_statement_has_generated_numbering_a_summary_first_and_objection_apart(real_site: Path) -> None:
     document = (real_site / "privacy" / "index.html").read_text(encoding="utf-8")
     headings = re.findall(r'<h2 id="([^"]+)">(.*?)<a class="headerlink"', document)
