@@ -159,7 +159,7 @@ def test_no_unused_warnings_while_the_references_cannot_be_read() -> None:
 def test_reference_of_the_wrong_type_is_one_error() -> None:
     text = edited(real_text(), "    data_subjects: [job-seekers]\n", "    data_subjects: [7]\n")
     assert lines(validate_text(text)) == [
-        "model.yaml:325:21: purposes[12].data_subjects[0]: expected text, found the number 7; put the value in "
+        "model.yaml:327:21: purposes[12].data_subjects[0]: expected text, found the number 7; put the value in "
         "quotes to make it text"
     ]
 
@@ -226,11 +226,11 @@ def test_text_with_a_line_break_stays_on_one_output_line() -> None:
 
 def test_legal_basis_enum_suggests_and_lists_all_six() -> None:
     text = edited(real_text(), "    legal_basis: contract\n    retention: necessary-for-purpose\n    provision: null"
-                               "  # GAP\n  - id: direct-sales\n",
+                               "  # GAP\n  - id: respond-to-requests\n",
                   "    legal_basis: legitimate interest\n    retention: necessary-for-purpose\n    provision: null"
-                  "  # GAP\n  - id: direct-sales\n")
+                  "  # GAP\n  - id: respond-to-requests\n")
     assert lines(validate_text(text)) == [
-        'model.yaml:240:18: purposes[2].legal_basis: the text "legitimate interest" is not allowed here. Did you '
+        'model.yaml:268:18: purposes[5].legal_basis: the text "legitimate interest" is not allowed here. Did you '
         'mean "legitimate-interests"? Allowed: "consent", "contract", "legal-obligation", "vital-interests", '
         '"public-task", "legitimate-interests".'
     ]
