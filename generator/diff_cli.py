@@ -13,8 +13,6 @@ announce (that is always printed as a warning); 2 for a usage error such as an u
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +24,7 @@ from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import LoadedModel, read_model, read_model_bytes
 from generator.problems import InputError, Problem
 from generator.render import DEFAULT_LANGUAGE, escape
+from generator.revisions import default_base, read_revision, require_repository, revision_name, short
 from generator.validate import Model
 
 PROG = "privacy-statement diff"
@@ -41,42 +40,6 @@ class Side:
     problems: tuple[Problem, ...] = ()
 
 
-def _git(*arguments: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", *arguments], capture_output=True, check=False)
-    except OSError as error:
-        raise UsageError(f"{PROG}: git cannot be run ({error.strerror}); compare two files instead: "
-                         f"{PROG} OLD NEW") from None
-
-
-def _require_repository() -> None:
-    if _git("rev-parse", "--show-toplevel").returncode != 0:
-        raise UsageError(f"{PROG}: {Path.cwd()} is not in a git repository, so there are no revisions to "
-                         f"compare; compare two files instead: {PROG} OLD NEW")
-
-
-def default_base() -> str:
-    """The commit the current branch started from: the merge base with main, or HEAD."""
-    merge_base = _git("merge-base", "HEAD", "main")
-    if merge_base.returncode == 0:
-        return merge_base.stdout.decode().strip()
-    return "HEAD"
-
-
-def read_revision(revision: str, path: Path) -> bytes:
-    """The model file as it was in `revision`; `path` is relative to the current folder, as git's `./`."""
-    # A revision starting with "-" would reach git as an option.
-    if revision.startswith("-") or _git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode:
-        raise UsageError(f"{PROG}: git knows no revision {revision!r}; give a branch, tag or commit, "
-                         "such as main, origin/main or HEAD~1")
-    relative = Path(os.path.relpath(path)).as_posix()
-    shown = _git("show", f"{revision}:./{relative}")
-    if shown.returncode != 0:
-        raise UsageError(f"{PROG}: there is no {relative} in revision {revision}; give its path in the "
-                         "repository with --file")
-    return shown.stdout
-
-
 def _side(role: str, name: str, read: Callable[[], LoadedModel]) -> Side:
     try:
         return Side(role, name, read().model)
@@ -89,15 +52,9 @@ def file_side(role: str, path: Path) -> Side:
 
 
 def revision_side(role: str, revision: str, path: Path) -> Side:
-    name = f"{Path(os.path.relpath(path)).as_posix()}@{revision}"
-    raw = read_revision(revision, path)
+    name = revision_name(revision, path)
+    raw = read_revision(PROG, revision, path, "give its path in the repository with --file")
     return _side(role, name, lambda: read_model_bytes(raw, name))
-
-
-def _short(revision: str) -> str:
-    """A full commit id (the merge base) as git shows it in logs; names stay as given."""
-    is_commit_id = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
-    return revision[:12] if is_commit_id else revision
 
 
 def sides(arguments: argparse.Namespace) -> tuple[Side, Side]:
@@ -114,9 +71,9 @@ def sides(arguments: argparse.Namespace) -> tuple[Side, Side]:
                 raise UsageError(f"{PROG}: no model file at {name}")
         return file_side("old", Path(files[0])), file_side("new", Path(files[1]))
 
-    _require_repository()
+    require_repository(PROG, f"compare two files instead: {PROG} OLD NEW")
     path = Path(arguments.file) if arguments.file else DEFAULT_MODEL
-    base = arguments.from_revision or _short(default_base())
+    base = arguments.from_revision or short(default_base(PROG))
     old = revision_side("old", base, path)
     if arguments.to_revision is None:
         return old, file_side("new", _model_path(arguments))
