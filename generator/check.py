@@ -8,6 +8,7 @@ the model's `acknowledged_findings`, stay in the result, marked acknowledged wit
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -31,6 +32,8 @@ APPENDIX_FIELDS = ("subject_matter", "duration", "nature_and_purpose", "data_typ
                    "sub_processors", "security_measures")
 # Rules about acknowledgements themselves: they run after matching and cannot be acknowledged.
 ACKNOWLEDGEMENT_RULES = ("acknowledgement-unmatched", "acknowledgement-unknown-rule")
+# The field that names a list entry, so a finding keeps its identity when entries are reordered.
+NAMING_FIELDS = ("id", "recipient", "right")
 
 
 @dataclass(frozen=True)
@@ -452,5 +455,41 @@ def count(findings: Iterable[Finding]) -> Counts:
                   acknowledged=len(listed) - len(open_findings))
 
 
-__all__ = ["CHECKS", "Catalogue", "Counts", "Finding", "Rule", "check", "count", "implemented_rules",
-           "load_catalogue", "one_line", "vague_phrases"]
+# --- comparing with an earlier version of the model ----------------------------------------------
+
+FindingKey = tuple[str, tuple[str | int, ...]]
+
+
+def finding_key(finding: Finding, data: Mapping[str, Any]) -> FindingKey:
+    """What a finding is about, independent of line numbers and of the order of list entries: its
+    rule and its field path, with each list position replaced by the entry's id where it has one."""
+    node: Any = data
+    steps: list[str | int] = []
+    for step in finding.path:
+        if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+            node = node[step]
+            name = next((node[key] for key in NAMING_FIELDS
+                         if isinstance(node, Mapping) and isinstance(node.get(key), str)), None)
+            steps.append(f"[{name}]" if name is not None else step)
+        else:
+            steps.append(step)
+            node = node.get(step) if isinstance(node, Mapping) else None
+    return finding.rule, tuple(steps)
+
+
+def new_since(findings: Sequence[Finding], data: Mapping[str, Any],
+              base_findings: Sequence[Finding], base_data: Mapping[str, Any]) -> list[bool]:
+    """For each finding, whether it is new: not among the base version's findings. Findings are
+    counted, so a second finding of the same kind where the base had one is new."""
+    remaining = Counter(finding_key(finding, base_data) for finding in base_findings)
+    flags: list[bool] = []
+    for finding in findings:
+        key = finding_key(finding, data)
+        flags.append(remaining[key] == 0)
+        if remaining[key]:
+            remaining[key] -= 1
+    return flags
+
+
+__all__ = ["CHECKS", "Catalogue", "Counts", "Finding", "Rule", "check", "count", "finding_key",
+           "implemented_rules", "load_catalogue", "new_since", "one_line", "vague_phrases"]

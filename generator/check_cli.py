@@ -2,6 +2,10 @@
 
 Three forms of the same report: text (one finding a line, as compilers print, for editors and
 their editors' problem matchers), JSON (for tools) and Markdown (for a pull request's summary).
+
+With `--baseline REV` the findings the model already had in git revision REV are still listed, but
+only new ones fail the command: a pull request is judged by the gaps it adds, while the gaps it
+inherited stay visible (as linters' baselines do).
 """
 
 from __future__ import annotations
@@ -9,13 +13,18 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
-from generator.check import Counts, Finding, check, count, one_line
+from generator.check import Counts, Finding, check, count, new_since, one_line
 from generator.cli import EXIT_INVALID, EXIT_OK, _model_path, _summary, print_problems
 from generator.paths import DEFAULT_MODEL
-from generator.pipeline import read_model
+from generator.pipeline import read_model, read_model_bytes
 from generator.problems import InputError, Problem, format_path
+from generator.revisions import read_revision, require_repository, revision_name
+
+PROG = "privacy-statement check"
 
 FORMATS = ("text", "json", "markdown")
 
@@ -27,6 +36,29 @@ def _plural(number: int, word: str) -> str:
 def _counts_text(counts: Counts) -> str:
     return (f"{_plural(counts.errors, 'error')}, {_plural(counts.warnings, 'warning')}, "
             f"{counts.acknowledged} acknowledged")
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The revision findings are compared with, and which findings are new since it."""
+
+    revision: str
+    new: tuple[bool, ...]
+    # Set when the model in the revision could not be checked: then every finding counts as new.
+    unreadable: str | None = None
+
+    def new_counts(self, findings: Sequence[Finding]) -> Counts:
+        return count(finding for finding, new in zip(findings, self.new, strict=True) if new)
+
+    def summary(self, findings: Sequence[Finding]) -> str:
+        counts = self.new_counts(findings)
+        text = (f"new since {self.revision}: {_plural(counts.errors, 'error')}, "
+                f"{_plural(counts.warnings, 'warning')}")
+        return f"{text} ({self.unreadable})" if self.unreadable else text
+
+
+def _is_new(findings: Sequence[Finding], baseline: Baseline | None) -> list[bool]:
+    return list(baseline.new) if baseline else [True] * len(findings)
 
 
 # --- text ----------------------------------------------------------------------------------------
@@ -41,13 +73,16 @@ def format_finding(file: str, finding: Finding) -> str:
     return one_line(text)
 
 
-def _text_report(file: str, findings: Sequence[Finding], warnings: Sequence[Problem], out: TextIO) -> None:
+def _text_report(file: str, findings: Sequence[Finding], warnings: Sequence[Problem], baseline: Baseline | None,
+                 out: TextIO) -> None:
     print_problems(warnings, out)
-    for finding in findings:
-        print(format_finding(file, finding), file=out)
+    for finding, new in zip(findings, _is_new(findings, baseline), strict=True):
+        known = "" if new or baseline is None else f" [already in {baseline.revision}]"
+        print(format_finding(file, finding) + known, file=out)
     counts = count(findings)
     validation = f" (and {_plural(len(warnings), 'validation warning')})" if warnings else ""
-    print(f"{file}: check: {_counts_text(counts)}{validation}", file=out)
+    since = f"; {baseline.summary(findings)}" if baseline else ""
+    print(f"{file}: check: {_counts_text(counts)}{validation}{since}", file=out)
 
 
 # --- JSON ----------------------------------------------------------------------------------------
@@ -57,24 +92,32 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
             "column": problem.location.column, "message": problem.message}
 
 
-def _finding_json(finding: Finding) -> dict[str, Any]:
-    return {"rule": finding.rule, "severity": finding.severity, "source": finding.source, "path": finding.at,
-            "line": finding.location.line, "column": finding.location.column, "message": finding.message,
-            "acknowledged": finding.acknowledged, "reason": finding.reason}
+def _finding_json(finding: Finding, new: bool | None) -> dict[str, Any]:
+    report = {"rule": finding.rule, "severity": finding.severity, "source": finding.source, "path": finding.at,
+              "line": finding.location.line, "column": finding.location.column, "message": finding.message,
+              "acknowledged": finding.acknowledged, "reason": finding.reason}
+    if new is not None:
+        report["new"] = new
+    return report
 
 
 def _json_report(file: str, valid: bool, problems: Sequence[Problem], findings: Sequence[Finding],
-                 out: TextIO) -> None:
+                 baseline: Baseline | None, out: TextIO) -> None:
     counts = count(findings)
-    report = {
+    flags: list[bool | None] = list(baseline.new) if baseline else [None] * len(findings)
+    report: dict[str, Any] = {
         "file": file,
         "valid": valid,
         "validation": [_problem_json(problem) for problem in problems],
-        "findings": [_finding_json(finding) for finding in findings],
+        "findings": [_finding_json(finding, new) for finding, new in zip(findings, flags, strict=True)],
         "summary": {"errors": counts.errors, "warnings": counts.warnings, "acknowledged": counts.acknowledged,
                     "validation_errors": sum(p.severity == "error" for p in problems),
                     "validation_warnings": sum(p.severity == "warning" for p in problems)},
     }
+    if baseline:
+        new_counts = baseline.new_counts(findings)
+        report["baseline"] = {"revision": baseline.revision, "new_errors": new_counts.errors,
+                              "new_warnings": new_counts.warnings, "unreadable": baseline.unreadable}
     print(json.dumps(report, ensure_ascii=False, indent=2), file=out)
 
 
@@ -87,8 +130,15 @@ def _cell(text: str) -> str:
     return one_line(text).translate(_MARKDOWN_CELL)
 
 
+def _findings_table(title: str, group: Sequence[Finding]) -> list[str]:
+    lines = [f"### {title} ({len(group)})", "", "| Where | Rule | What to add | Legal source |", "|---|---|---|---|"]
+    lines += [f"| line {f.location.line}, column {f.location.column}: `{_cell(f.at)}` | `{f.rule}` | "
+              f"{_cell(f.message)} | {_cell(f.source or '')} |" for f in group]
+    return [*lines, ""]
+
+
 def _markdown_report(file: str, valid: bool, problems: Sequence[Problem], findings: Sequence[Finding],
-                     out: TextIO) -> None:
+                     baseline: Baseline | None, out: TextIO) -> None:
     lines = [f"## Privacy statement check: `{_cell(file)}`", ""]
     if not valid:
         lines += ["The model is not valid, so the completeness rules did not run. Fix these first:", "",
@@ -98,19 +148,22 @@ def _markdown_report(file: str, valid: bool, problems: Sequence[Problem], findin
         print("\n".join(lines), file=out)
         return
     counts = count(findings)
-    lines += [f"**{_counts_text(counts)}**", ""]
-    groups = (
-        ("Errors", [f for f in findings if f.severity == "error" and not f.acknowledged]),
-        ("Warnings", [f for f in findings if f.severity == "warning" and not f.acknowledged]),
-    )
-    for title, group in groups:
-        if not group:
-            continue
-        lines += [f"### {title} ({len(group)})", "", "| Where | Rule | What to add | Legal source |",
-                  "|---|---|---|---|"]
-        lines += [f"| line {f.location.line}, column {f.location.column}: `{_cell(f.at)}` | `{f.rule}` | "
-                  f"{_cell(f.message)} | {_cell(f.source or '')} |" for f in group]
-        lines.append("")
+    lines += [f"**{_counts_text(counts)}**" + (f"; **{_cell(baseline.summary(findings))}**" if baseline else ""),
+              ""]
+    flags = _is_new(findings, baseline)
+    new_label = "New " if baseline else ""
+    for severity, title in (("error", "errors"), ("warning", "warnings")):
+        group = [f for f, new in zip(findings, flags, strict=True)
+                 if f.severity == severity and not f.acknowledged and new]
+        if group:
+            lines += _findings_table(f"{new_label}{title}".capitalize(), group)
+    if baseline:
+        known = [f for f, new in zip(findings, flags, strict=True) if not f.acknowledged and not new]
+        if known:
+            lines += [f"<details><summary>Open before this change, already in {_cell(baseline.revision)} "
+                      f"({len(known)})</summary>", ""]
+            lines += _findings_table("Open before this change", known)
+            lines += ["</details>", ""]
     acknowledged = [f for f in findings if f.acknowledged]
     if acknowledged:
         lines += [f"### Acknowledged ({len(acknowledged)})", "", "| Where | Rule | Severity | Legal source | Reason |",
@@ -134,27 +187,42 @@ def _markdown_report(file: str, valid: bool, problems: Sequence[Problem], findin
 def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
     path = _model_path(arguments)
     file = str(path)
+    # The revision is read first, so a wrong revision is a usage error whatever the model holds.
+    base_raw = None
+    if arguments.baseline is not None:
+        require_repository(PROG, "run the check without --baseline")
+        base_raw = read_revision(PROG, arguments.baseline, path)
     try:
         loaded = read_model(path, file)
     except InputError as error:
         if arguments.format == "json":
-            _json_report(file, False, error.problems, [], out)
+            _json_report(file, False, error.problems, [], None, out)
         elif arguments.format == "markdown":
-            _markdown_report(file, False, error.problems, [], out)
+            _markdown_report(file, False, error.problems, [], None, out)
         else:
             print_problems(error.problems, out)
             print(_summary(file, error.problems), file=out)
         return EXIT_INVALID
     findings = check(loaded.model)
+    baseline = None if base_raw is None else _baseline(arguments.baseline, base_raw, path, findings, loaded.model.data)
     if arguments.format == "json":
-        _json_report(file, True, loaded.warnings, findings, out)
+        _json_report(file, True, loaded.warnings, findings, baseline, out)
     elif arguments.format == "markdown":
-        _markdown_report(file, True, loaded.warnings, findings, out)
+        _markdown_report(file, True, loaded.warnings, findings, baseline, out)
     else:
-        _text_report(file, findings, loaded.warnings, out)
-    counts = count(findings)
+        _text_report(file, findings, loaded.warnings, baseline, out)
+    counts = baseline.new_counts(findings) if baseline else count(findings)
     failing = counts.errors or (arguments.strict and (counts.warnings or loaded.warnings))
     return EXIT_INVALID if failing else EXIT_OK
+
+
+def _baseline(revision: str, raw: bytes, path: Path, findings: Sequence[Finding], data: Any) -> Baseline:
+    try:
+        base = read_model_bytes(raw, revision_name(revision, path))
+    except InputError:
+        return Baseline(revision, (True,) * len(findings),
+                        unreadable=f"the model in {revision} is not valid, so every finding counts as new")
+    return Baseline(revision, tuple(new_since(findings, data, check(base.model), base.model.data)))
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -162,6 +230,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "check", help="report what the statement fails to say that the GDPR requires (after validating)")
     parser.add_argument("file", nargs="?", metavar="FILE", help=f"the model file (default: {DEFAULT_MODEL})")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="list every finding, but fail only on those the model in git revision REV did not "
+                             "have (for a pull request: its base branch, such as origin/main)")
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text (one finding a line, the default), json (for tools) or markdown "
                              "(for a pull request summary)")

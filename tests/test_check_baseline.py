@@ -1,0 +1,189 @@
+"""`privacy-statement check --baseline REV`: every finding listed, only new ones fail. The real model
+is committed to a repository built in the test; the edits are made in its working tree."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import CliResult, edited
+from test_diff_git import MODEL, commit, git
+
+KNOWN = re.compile(r" \[already in main\]$")
+SUMMARY = re.compile(r"^data/processing\.yaml: check: (\d+) errors, (\d+) warnings, 0 acknowledged; "
+                     r"new since main: (\d+) errors?, (\d+) warnings?$")
+SURVEYS_BASIS = ("    legal_basis: null  # GAP\n    retention: necessary-for-purpose\n    provision: null  # GAP\n"
+                 "  - id: interest-profiles\n")
+
+
+@pytest.fixture
+def repository(tmp_path: Path, real_text: str) -> Path:
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    git(repository, "init", "-q", "-b", "main")
+    commit(repository, real_text, "the real model")
+    return repository
+
+
+def check(repository: Path, run: Callable[..., CliResult], *arguments: str) -> CliResult:
+    return run("check", "--baseline", "main", *arguments, str(MODEL), cwd=repository)
+
+
+def new_lines(result: CliResult) -> list[str]:
+    return [line for line in result.lines[:-1] if not KNOWN.search(line)]
+
+
+def totals(result: CliResult) -> tuple[int, ...]:
+    match = SUMMARY.match(result.lines[-1])
+    assert match, result.lines[-1]
+    return tuple(int(number) for number in match.groups())
+
+
+def write(repository: Path, text: str) -> None:
+    (repository / MODEL).write_text(text, encoding="utf-8")
+
+
+def test_an_unchanged_model_lists_every_finding_as_known_and_passes(
+    repository: Path, cli_process: Callable[..., CliResult]
+) -> None:
+    result = check(repository, cli_process)
+    assert result.code == 0, result.stdout + result.stderr
+    assert totals(result) == (47, 2, 0, 0)
+    assert new_lines(result) == []
+    assert len(result.lines) == 47 + 2 + 1
+
+
+def test_a_new_gap_fails_and_is_the_only_new_finding(
+    repository: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    write(repository, edited(real_text, "    legal_basis: consent\n    retention: necessary-for-purpose\n"
+                                        "    provision: null  # GAP\n  # Leads",
+                             "    legal_basis: null\n    retention: necessary-for-purpose\n"
+                             "    provision: null  # GAP\n  # Leads"))
+    result = check(repository, cli_process)
+    assert result.code == 1
+    assert totals(result) == (48, 2, 1, 0)
+    [line] = new_lines(result)
+    assert line.startswith("data/processing.yaml:")
+    assert 'error purpose-legal-basis: purposes[12].legal_basis: the purpose "job-applications" has no legal ' \
+           "basis" in line
+
+
+def test_moved_entries_and_shifted_lines_are_still_the_same_findings(
+    repository: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    """Surveys moves to the end of the purposes and a comment pushes every line down: its gaps are
+    the ones the base had, found by the purpose's id, not by its position or line."""
+    start = real_text.index("  - id: surveys\n")
+    end = real_text.index("  - id: interest-profiles\n")
+    surveys = real_text[start:end]
+    moved = real_text[:start] + real_text[end:]
+    moved = edited(moved, "\ntransfers:\n", "\n" + surveys.rstrip("\n") + "\n\ntransfers:\n")
+    write(repository, "# Reordered by the legal team.\n" + moved)
+    assert (repository / MODEL).read_text(encoding="utf-8") != real_text
+
+    result = check(repository, cli_process)
+    assert result.code == 0, new_lines(result)
+    assert totals(result) == (47, 2, 0, 0)
+    assert any(line.startswith("data/processing.yaml:") and '"surveys" has no legal basis' in line
+               and KNOWN.search(line) for line in result.lines)
+
+
+def test_a_second_finding_of_a_known_kind_is_new(
+    repository: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    """A duplicate of the surveys purpose under another id is a new gap, though surveys had the same one."""
+    start = real_text.index("  - id: surveys\n")
+    end = real_text.index("  - id: interest-profiles\n")
+    copy = real_text[start:end].replace("  - id: surveys\n", "  - id: more-surveys\n")
+    write(repository, real_text[:end] + copy + real_text[end:])
+    result = check(repository, cli_process)
+    assert result.code == 1
+    assert {line.split(": ")[1] for line in new_lines(result)} == {
+        "error purpose-legal-basis", "error provision-requirement"}
+    assert all('"more-surveys"' in line for line in new_lines(result))
+
+
+def test_closing_a_gap_passes_and_counts_one_less(
+    repository: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    write(repository, edited(real_text, SURVEYS_BASIS, SURVEYS_BASIS.replace("legal_basis: null  # GAP",
+                                                                             "legal_basis: consent")))
+    result = check(repository, cli_process)
+    assert result.code == 0, new_lines(result)
+    assert totals(result) == (46, 2, 0, 0)
+
+
+def test_strict_fails_on_new_warnings_only(
+    repository: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    assert check(repository, cli_process, "--strict").code == 0  # the two warnings the base had do not count
+    text = edited(real_text, "    retention: necessary-for-purpose\n    provision: null  # GAP\n\n",
+                  "    retention: short-while\n    provision: null  # GAP\n\n")
+    text = edited(text, "\npurposes:\n", "  - id: short-while\n    period: null\n    criteria:\n"
+                                        "      en: As long as necessary.\n\npurposes:\n")
+    write(repository, text)
+    result = check(repository, cli_process)
+    assert result.code == 0, result.stdout
+    [line] = new_lines(result)
+    assert "warning retention-vague: retention_policies[1].criteria" in line
+    assert check(repository, cli_process, "--strict").code == 1
+
+
+def test_json_and_markdown_say_which_findings_are_new(
+    repository: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    write(repository, edited(real_text, "    legal_basis: contract\n    retention: necessary-for-purpose\n"
+                                        "    provision: null  # GAP\n  - id: respond-to-requests\n",
+                             "    legal_basis: null\n    retention: necessary-for-purpose\n"
+                             "    provision: null  # GAP\n  - id: respond-to-requests\n"))
+    report = json.loads(check(repository, cli_process, "--format", "json").stdout)
+    assert report["baseline"] == {"revision": "main", "new_errors": 1, "new_warnings": 0, "unreadable": None}
+    new = [finding for finding in report["findings"] if finding["new"]]
+    assert [(finding["rule"], finding["path"]) for finding in new] == [
+        ("purpose-legal-basis", "purposes[5].legal_basis")]
+    assert sum(not finding["new"] for finding in report["findings"]) == 49
+
+    markdown = check(repository, cli_process, "--format", "markdown")
+    assert markdown.code == 1
+    assert "**48 errors, 2 warnings, 0 acknowledged**; **new since main: 1 error, 0 warnings**" in markdown.stdout
+    new_table = markdown.stdout.split("### New errors (1)")[1].split("<details>")[0]
+    assert '"perform-services" has no legal basis' in new_table
+    assert "<details><summary>Open before this change, already in main (49)</summary>" in markdown.stdout
+
+
+def test_an_invalid_base_makes_every_finding_new(
+    repository: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    commit(repository, real_text.replace("version: \"1.0.0\"", "version: one", 1), "broken")
+    git(repository, "branch", "-f", "broken")
+    git(repository, "reset", "-q", "--hard", "HEAD~1")
+    result = cli_process("check", "--baseline", "broken", str(MODEL), cwd=repository)
+    assert result.code == 1
+    assert result.lines[-1].endswith("new since broken: 47 errors, 2 warnings (the model in broken is not valid, "
+                                     "so every finding counts as new)")
+    assert not any("[already in" in line for line in result.lines)
+
+
+@pytest.mark.parametrize(("revision", "message"), [
+    ("no-such-branch", "privacy-statement check: git knows no revision 'no-such-branch'"),
+    ("--output=x", "privacy-statement check: git knows no revision '--output=x'"),
+])
+def test_an_unknown_revision_is_a_usage_error(
+    repository: Path, cli_process: Callable[..., CliResult], revision: str, message: str
+) -> None:
+    result = cli_process("check", f"--baseline={revision}", str(MODEL), cwd=repository)
+    assert result.code == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_outside_a_repository_the_baseline_is_a_usage_error(
+    tmp_path: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    (tmp_path / "processing.yaml").write_text(real_text, encoding="utf-8")
+    result = cli_process("check", "--baseline", "main", "processing.yaml", cwd=tmp_path)
+    assert result.code == 2
+    assert "is not in a git repository" in result.stderr and "run the check without --baseline" in result.stderr
