@@ -335,7 +335,7 @@ def render_site(
     version_pages = tuple(
         Page(
             f"{VERSIONS_DIR}/{view.number}.md",
-            f"Version {view.number}",
+            titles["version"].format(number=view.number),
             renderer.render("statement.md.j2", status=view.status, base="../", announced=[],
                             **_context(entry.version.model)),
         )
