@@ -106,12 +106,27 @@ def _convert_tagged(tag: str, text: str) -> Any:
         _check_number_length(text)
     converters: dict[str, Callable[[str], Any]] = {
         "str": str,
-        "int": lambda t: int(t, 0) if not _INT.match(t) else int(t),
-        "float": float,
+        "int": _core_int,
+        "float": _core_float,
         "bool": lambda t: _BOOL[t],
         "null": lambda t: None if _NULL.match(t) else _raise(ValueError()),
     }
     return converters[name](text)
+
+
+def _core_int(text: str) -> int:
+    # Python's int() would also take 1_000 and 0b101, which YAML 1.2 does not.
+    if not (_INT.match(text) or _OCT.match(text) or _HEX.match(text)):
+        raise ValueError(text)
+    value: int = _resolve_plain(text)
+    return value
+
+
+def _core_float(text: str) -> float:
+    # Python's float() would also take 1_0.5, "infinity" and "nan", which YAML 1.2 does not.
+    if not (_FLOAT.match(text) or _INF.match(text) or _NAN.match(text)):
+        raise ValueError(text)
+    return float(_resolve_plain(text))
 
 
 def _raise(error: Exception) -> Any:

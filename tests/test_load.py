@@ -145,6 +145,11 @@ def test_tags_outside_the_core_schema_or_on_the_wrong_kind_are_refused(tag: str,
     assert problem.startswith(f"test.yaml:1:4: a: the tag '{tag}' is not allowed")
 
 
+def test_core_number_tags_take_the_core_forms() -> None:
+    assert load_text("a: !!int 0x1F\nb: !!int \"3\"\nc: !!float 3\nd: !!float -1.5e3\ne: !!int 0o17\n",
+                     "test.yaml").data == {"a": 31, "b": 3, "c": 3.0, "d": -1500.0, "e": 15}
+
+
 def test_core_collection_tags_on_their_own_kind_are_fine() -> None:
     assert load_text("a: !!map {b: !!seq [1]}\n", "test.yaml").data == {"a": {"b": [1]}}
 
@@ -154,6 +159,11 @@ def test_core_collection_tags_on_their_own_kind_are_fine() -> None:
     ("a: !!bool yes\n", "test.yaml:1:4: a: 'yes' is not a valid !!bool value"),
     ("a: !!float many\n", "test.yaml:1:4: a: 'many' is not a valid !!float value"),
     ("a: !!null nothing\n", "test.yaml:1:4: a: 'nothing' is not a valid !!null value"),
+    # Python's int() and float() read these; YAML 1.2's core schema does not.
+    ("a: !!int 1_000\n", "test.yaml:1:4: a: '1_000' is not a valid !!int value"),
+    ("a: !!int 0b101\n", "test.yaml:1:4: a: '0b101' is not a valid !!int value"),
+    ("a: !!float 1_0.5\n", "test.yaml:1:4: a: '1_0.5' is not a valid !!float value"),
+    ("a: !!float infinity\n", "test.yaml:1:4: a: 'infinity' is not a valid !!float value"),
 ])
 def test_core_tag_on_a_value_it_cannot_mean(text: str, message: str) -> None:
     assert problems_of(text) == [message]
