@@ -30,7 +30,7 @@ from typing import Any, Literal
 from generator.load import load_file
 from generator.paths import POLICY_DIR
 from generator.problems import FieldPath, format_path
-from generator.render import DEFAULT_LANGUAGE, Renderer, escape
+from generator.render import DEFAULT_LANGUAGE, SERVICES_DIR, SITES_DIR, Renderer, escape
 from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model, load_schema
 
 Action = Literal["added", "removed", "changed", "item_added", "item_removed"]
@@ -43,6 +43,8 @@ ENTRY_KEYS: dict[str, tuple[str, ...]] = {
     "transfers": ("recipient", "country"),
     "rights.list": ("right",),
 }
+# Entries with a page of their own, whose id is the page's address: renaming it moves the page.
+PAGE_DIRS = {"sites": SITES_DIR, "services": SERVICES_DIR}
 # Fields holding ids (or lists of ids), by their place in the model, and the collection they name.
 REFERENCE_FIELDS: dict[str, str] = {
     ".".join(step for step in pattern if step != "*"): collection for collection, pattern in REFERENCES
@@ -345,10 +347,16 @@ class _Comparison:
                     for name in wanted)
                 self.add("added", kind, (*path, j), entry=kind, title=title, details=facts)
                 continue
+            old_entry = old_entries[old_of[j]]
+            if kind in PAGE_DIRS and old_entry["id"] != new_entry["id"]:
+                before, after = (self.new.quoted(f"{PAGE_DIRS[kind]}/{entry['id']}/")
+                                 for entry in (old_entry, new_entry))
+                self.add("changed", f"{kind}.id", (*path, j, "id"), field=f"{kind}.id", entry=kind, title=title,
+                         before=before, after=after)
             for name, sub in entry_schema["properties"].items():
                 if name in ENTRY_KEYS[kind]:
-                    continue  # the key is what matched the two; a renamed id is no change for readers
-                self.compare(old_entries[old_of[j]].get(name), new_entry.get(name), sub, f"{kind}.{name}",
+                    continue  # the key is what matched the two; other renamed ids are no change for readers
+                self.compare(old_entry.get(name), new_entry.get(name), sub, f"{kind}.{name}",
                              (*path, j, name), (kind, title))
 
 
