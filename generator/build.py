@@ -1,28 +1,81 @@
 """Write the generated pages as Markdown files, for any static-site engine (or none).
 
-The pages are written into a fresh folder beside the target and swapped in only when all of them
-were written, so a failed build never leaves a half-written output folder.
+The output folder is replaced as a whole, so the build refuses any folder it could not safely
+replace: a file, the current folder or one above it, a folder holding the model or a git
+repository, and a non-empty folder that an earlier build did not write (each build leaves a
+marker file, MARKER, to recognise its own output). The pages are written into a fresh folder
+beside the target and swapped in only when all of them were written, so a failed build never
+leaves a half-written output folder.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from generator.cli import EXIT_INVALID, EXIT_OK, _model_path, print_problems
+from generator.cli import EXIT_INVALID, EXIT_OK, UsageError, _model_path, print_problems
 from generator.diff import describe_changes
 from generator.history import build_date, read_history
 from generator.pipeline import read_model
 from generator.problems import InputError
 from generator.render import RenderedSite, render_site
 
+MARKER = ".privacy-statement-build"
+# Constant, so that two builds of the same model stay byte-identical.
+MARKER_TEXT = (
+    "This folder was written by `privacy-statement build`.\n"
+    "The next build replaces the whole folder: keep nothing else in it.\n"
+    "The build replaces a non-empty folder only when this file is in it.\n"
+)
+CHOOSE = "choose an empty or new folder"
 
-def write_pages(site: RenderedSite, out: Path) -> list[Path]:
-    """Replace the folder `out` with the pages of `site`; returns the files written."""
-    out = out.resolve()
+
+class OutputRefused(UsageError):
+    """The output folder is one the build must not replace: exit 2, nothing written."""
+
+
+def _shown(given: str, resolved: Path) -> str:
+    text = given or '""'
+    return text if text == str(resolved) else f"{text} ({resolved})"
+
+
+def check_output(out: str | Path, model_path: Path | None = None) -> Path:
+    """The resolved folder `out`, or OutputRefused when replacing it could destroy something."""
+    resolved = Path(out).resolve()
+    shown = _shown(str(out), resolved)
+
+    def refuse(why: str) -> OutputRefused:
+        return OutputRefused(f"privacy-statement: not writing to {shown}: {why}; {CHOOSE}")
+
+    if resolved.exists() and not resolved.is_dir():
+        raise refuse("it is a file, and the build writes a folder")
+    existing = next(folder for folder in (resolved, *resolved.parents) if folder.exists())
+    if not existing.is_dir():
+        raise refuse(f"{existing} is a file, so no folder can be made there")
+    here = Path.cwd().resolve()
+    if resolved == here or resolved in here.parents:
+        raise refuse("it is the current folder or a folder above it, and the build replaces the whole folder")
+    if model_path is not None and model_path.resolve().is_relative_to(resolved):
+        raise refuse(f"it holds the model file {model_path}, and the build replaces the whole folder")
+    if not resolved.is_dir():
+        return resolved
+    if os.path.lexists(resolved / ".git"):
+        raise refuse("it holds a git repository (.git), and the build replaces the whole folder")
+    if any(resolved.iterdir()) and not (resolved / MARKER).is_file():
+        raise OutputRefused(f"privacy-statement: {shown} is not empty and was not written by "
+                            f"`privacy-statement build`; {CHOOSE}")
+    return resolved
+
+
+def write_pages(site: RenderedSite, out: Path, model_path: Path | None = None) -> list[Path]:
+    """Replace the folder `out` with the pages of `site`; returns the files written.
+
+    Raises OutputRefused, before anything is written, for a folder check_output refuses."""
+    out = check_output(out, model_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -30,22 +83,36 @@ def write_pages(site: RenderedSite, out: Path) -> list[Path]:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        previous = out.with_name(f".{out.name}.previous")
-        if previous.exists():
-            shutil.rmtree(previous)
-        if out.exists():
-            out.rename(previous)
-        staging.rename(out)
-        if previous.exists():
-            shutil.rmtree(previous)
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [out / page.path for page in site.pages] + [out / path for path, _ in site.files]
 
 
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` in the place of `out`; the previous `out` is moved back if that fails."""
+    # The previous output is moved into a fresh folder of its own, so no other path is touched.
+    previous = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous.", dir=out.parent))
+    moved = previous / out.name
+    try:
+        if out.exists():
+            out.rename(moved)
+        try:
+            staging.rename(out)
+        except BaseException:
+            if moved.exists():
+                moved.rename(out)
+            raise
+    finally:
+        if not moved.exists() or out.exists():
+            shutil.rmtree(previous, ignore_errors=True)
+
+
 def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
     path = _model_path(arguments)
+    check_output(arguments.out, path)  # a usage error, reported before any work
     try:
         loaded = read_model(path)
     except InputError as error:
@@ -54,7 +121,7 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
         return EXIT_INVALID
     history = read_history(loaded.model, path, build_date(), str(path))
     site = render_site(loaded.model, history=history, describe_changes=describe_changes)
-    written = write_pages(site, Path(arguments.out))
+    written = write_pages(site, Path(arguments.out), path)
     print(f"wrote {len(written)} pages to {arguments.out}", file=out)
     return EXIT_OK
 
@@ -62,5 +129,7 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("build", help="write the generated pages as Markdown files")
     parser.add_argument("file", nargs="?", metavar="FILE", help="the model file (default: data/processing.yaml)")
-    parser.add_argument("--out", required=True, metavar="DIR", help="the folder to write the pages into (replaced)")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="the folder to write the pages into: a new or empty folder, or one an "
+                             "earlier build wrote (it is replaced)")
     parser.set_defaults(run=command_build)

@@ -12,6 +12,7 @@ import pytest
 from injection import MARKERS, PAYLOAD, injection_model_text
 from sitekit import BIN, PROJECT_ROOT, REAL_MODEL, copy_project, mkdocs_build
 
+from generator.build import MARKER, MARKER_TEXT
 from generator.load import load_file
 
 
@@ -180,7 +181,8 @@ def test_build_command_writes_the_same_pages_as_files(tmp_path: Path) -> None:
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     model = load_file(REAL_MODEL).data
     assert written == sorted(
-        ["privacy/index.md", "privacy/changes.md", "privacy/changes.xml", f"privacy/versions/{model['version']}.md"]
+        [MARKER, "privacy/index.md", "privacy/changes.md", "privacy/changes.xml",
+         f"privacy/versions/{model['version']}.md"]
         + [f"privacy/sites/{s['id']}.md" for s in model["sites"]]
         + [f"privacy/services/{s['id']}.md" for s in model["services"]]
     )
@@ -192,12 +194,13 @@ def test_build_command_with_a_broken_model_leaves_the_output_untouched(tmp_path:
     broken.write_text(REAL_MODEL.read_text(encoding="utf-8").replace("party: third", "party: thrid", 1))
     out = tmp_path / "pages"
     out.mkdir()
+    (out / MARKER).write_text(MARKER_TEXT)  # an earlier build's output, which a build may replace
     (out / "keep.md").write_text("previous")
     result = subprocess.run([sys.executable, "-m", "generator", "build", str(broken), "--out", str(out)],
                             capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert result.returncode == 1
     assert 'trackers[0].party: the text "thrid" is not allowed here. Did you mean "third"?' in result.stdout
-    assert [p.name for p in out.iterdir()] == ["keep.md"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "keep.md"]
 
 
 def test_injected_markup_renders_as_inert_text(tmp_path: Path) -> None:

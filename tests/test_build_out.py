@@ -1,0 +1,117 @@
+"""`privacy-statement build --out DIR` replaces only folders it may replace.
+
+Every command here runs in a copy of the project under pytest's temporary folder, never in the
+repository itself: a wrong --out there would delete it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import CliResult, run_script
+from sitekit import copy_project
+from test_history import git
+
+from generator.build import MARKER, MARKER_TEXT
+
+REFUSED_FOLDER = "choose an empty or new folder"
+
+
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    """Every path under `root` (hidden ones and .git too), with the bytes of each file."""
+    return {path.relative_to(root).as_posix(): None if path.is_dir() else path.read_bytes()
+            for path in sorted(root.rglob("*"))}
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {path: content for path, content in snapshot(folder).items() if content is not None}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project that is a git repository, with a file and two folders beside the model."""
+    project = copy_project(tmp_path / "project")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "the project")
+    (project / "notes.txt").write_text("an editor's notes\n", encoding="utf-8")
+    (project / "foreign").mkdir()
+    (project / "foreign" / "index.md").write_text("someone else's page\n", encoding="utf-8")
+    (project / "checkout" / ".git").mkdir(parents=True)
+    (project / "checkout" / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    return project
+
+
+def build(project: Path, out: str | Path, *model: str | Path, cwd: Path | None = None) -> CliResult:
+    return run_script("build", *model, "--out", out, cwd=cwd or project)
+
+
+@pytest.mark.parametrize(("out", "why"), [
+    ("", 'not writing to "" ({project}): it is the current folder or a folder above it'),
+    (".", "not writing to . ({project}): it is the current folder or a folder above it"),
+    ("..", "not writing to .. ({parent}): it is the current folder or a folder above it"),
+    ("data", "not writing to data ({project}/data): it holds the model file data/processing.yaml"),
+    ("notes.txt", "not writing to notes.txt ({project}/notes.txt): it is a file, and the build writes a folder"),
+    ("notes.txt/pages", "{project}/notes.txt is a file, so no folder can be made there"),
+    ("checkout", "not writing to checkout ({project}/checkout): it holds a git repository (.git)"),
+    ("foreign", "foreign ({project}/foreign) is not empty and was not written by `privacy-statement build`"),
+])
+def test_a_folder_the_build_must_not_replace_is_refused_and_left_as_it_was(
+        project: Path, out: str, why: str) -> None:
+    before = snapshot(project.parent)
+    result = build(project, out)
+    assert result.code == 2, result
+    assert result.stdout == ""
+    message = why.format(project=project, parent=project.parent)
+    assert result.stderr.startswith("privacy-statement: "), result.stderr
+    assert message in result.stderr and REFUSED_FOLDER in result.stderr, result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert snapshot(project.parent) == before
+
+
+def test_the_folder_holding_the_model_is_refused_from_anywhere(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    before = snapshot(tmp_path)
+    result = build(project, project, project / "data" / "processing.yaml", cwd=elsewhere)
+    assert result.code == 2
+    assert f"not writing to {project}: it holds the model file {project}/data/processing.yaml" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_a_new_or_empty_folder_is_written_with_the_marker(project: Path) -> None:
+    (project / "empty").mkdir()
+    for out in ("empty", "new/nested/pages"):
+        result = build(project, out)
+        assert result.code == 0, result
+        assert result.lines == [f"wrote 6 pages to {out}"]
+        assert (project / out / MARKER).read_text(encoding="utf-8") == MARKER_TEXT
+        assert (project / out / "privacy" / "index.md").is_file()
+    assert files_in(project / "empty") == files_in(project / "new" / "nested" / "pages")
+    # Nothing is left beside the output: no staging folder, no previous output.
+    assert sorted(p.name for p in (project / "new" / "nested").iterdir()) == ["pages"]
+
+
+def test_a_folder_from_an_earlier_build_is_replaced_whole(project: Path) -> None:
+    assert build(project, "pages").code == 0
+    first = files_in(project / "pages")
+    (project / "pages" / "privacy" / "stale.md").write_text("a page the model no longer has\n", encoding="utf-8")
+    (project / "pages" / "privacy" / "index.md").write_text("edited by hand\n", encoding="utf-8")
+    result = build(project, "pages")
+    assert result.code == 0, result
+    assert files_in(project / "pages") == first  # byte for byte, marker included
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".pages")) == []
+
+
+def test_a_broken_model_leaves_an_earlier_build_as_it_was(project: Path) -> None:
+    assert build(project, "pages").code == 0
+    before = snapshot(project / "pages")
+    model = project / "data" / "processing.yaml"
+    text = model.read_text(encoding="utf-8")
+    model.write_text(text.replace("party: third", "party: thrid", 1), encoding="utf-8")
+    assert model.read_text(encoding="utf-8") != text
+    result = build(project, "pages")
+    assert result.code == 1
+    assert "not built: the model is not valid" in result.stdout
+    assert snapshot(project / "pages") == before
