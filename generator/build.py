@@ -19,7 +19,7 @@ from typing import TextIO
 
 from generator.cli import EXIT_INVALID, EXIT_OK, UsageError, _model_path, print_problems
 from generator.diff import describe_changes
-from generator.history import build_date, read_history
+from generator.history import History, build_date, read_history
 from generator.pipeline import read_model
 from generator.problems import InputError
 from generator.render import RenderedSite, render_site
@@ -110,6 +110,12 @@ def _swap(staging: Path, out: Path) -> None:
             shutil.rmtree(previous, ignore_errors=True)
 
 
+def skipped_warnings(history: History, display_name: str) -> list[str]:
+    """One line per revision of the model left out of the version history."""
+    return [f"warning: {display_name} as of commit {commit} is left out of the version history: "
+            "it does not validate against today's schema" for commit in history.skipped]
+
+
 def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
     path = _model_path(arguments)
     check_output(arguments.out, path)  # a usage error, reported before any work
@@ -120,6 +126,8 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
         print(f"{path}: not built: the model is not valid", file=out)
         return EXIT_INVALID
     history = read_history(loaded.model, path, build_date(), str(path))
+    for line in skipped_warnings(history, str(path)):
+        print(line, file=out)
     site = render_site(loaded.model, history=history, describe_changes=describe_changes)
     written = write_pages(site, Path(arguments.out), path)
     print(f"wrote {len(written)} pages to {arguments.out}", file=out)

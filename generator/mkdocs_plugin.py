@@ -3,6 +3,8 @@
 It validates the model before MkDocs touches the output folder (on_config runs before the site
 directory is cleaned), serves the rendered pages as generated files, builds the navigation when
 mkdocs.yml gives none, and makes `mkdocs serve` rebuild when the model or the policy changes.
+Revisions of the model left out
+of the version history are logged as warnings, which `mkdocs build --strict` turns into a failure.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from generator.diff import describe_changes
@@ -24,6 +26,8 @@ from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import read_model
 from generator.problems import InputError
 from generator.render import NavItem, NavSection, Page, RenderedSite, load_texts, render_site
+
+log = get_plugin_logger("privacy-statement")
 
 
 class PrivacyStatementConfig(Config):
@@ -63,6 +67,9 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
             listing = "\n".join(problem.format() for problem in error.problems)
             raise PluginError(f"the privacy model is not valid, nothing was built:\n{listing}") from None
         history = read_history(loaded.model, model_path, build_date(), self.config.model)
+        for commit in history.skipped:
+            log.warning(f"{self.config.model} as of commit {commit} is left out of the version history: "
+                        "it does not validate against today's schema")
         self.site = render_site(loaded.model, history=history, describe_changes=describe_changes,
                                 policy_dir=policy_dir)
         self.watched = [model_path.parent, policy_dir]

@@ -1,4 +1,5 @@
-"""`privacy-statement build --out DIR` replaces only folders it may replace.
+"""`privacy-statement build --out DIR` replaces only folders it may replace; old versions that no
+longer validate are reported.
 
 Every command here runs in a copy of the project under pytest's temporary folder, never in the
 repository itself: a wrong --out there would delete it.
@@ -6,16 +7,19 @@ repository itself: a wrong --out there would delete it.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import CliResult, run_script
-from sitekit import copy_project
-from test_history import git
+from sitekit import copy_project, mkdocs_build
+from test_history import commit_model, git
+from test_history import edited as model_text
 
 from generator.build import MARKER, MARKER_TEXT
 
 REFUSED_FOLDER = "choose an empty or new folder"
+SKIPPED = "is left out of the version history: it does not validate against today's schema"
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
@@ -115,3 +119,44 @@ def test_a_broken_model_leaves_an_earlier_build_as_it_was(project: Path) -> None
     assert result.code == 1
     assert "not built: the model is not valid" in result.stdout
     assert snapshot(project / "pages") == before
+
+
+# --- old versions that no longer validate ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def broken_past(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A history whose first version, 0.9.0, does not validate today; 1.0.0 does. Returns the
+    project and the short commit id of 0.9.0."""
+    project = copy_project(tmp_path_factory.mktemp("broken-past"))
+    git(project, "init", "-q", "-b", "main")
+    old = model_text("0.9.0", "2025-01-01").replace("legal_basis: contract\n", "legal_basis: contrat\n", 1)
+    commit_model(project, old, "0.9.0, in a shape today's schema rejects")
+    skipped = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=project, check=True,
+                             capture_output=True, text=True).stdout.strip()
+    commit_model(project, model_text("1.0.0", "2026-01-01"), "1.0.0")
+    return project, skipped
+
+
+def test_build_warns_of_each_version_left_out_of_the_history(broken_past: tuple[Path, str],
+                                                               tmp_path: Path) -> None:
+    project, skipped = broken_past
+    out = tmp_path / "pages"
+    result = build(project, out, "data/processing.yaml")
+    assert result.code == 0, result
+    assert result.lines[0] == f"warning: data/processing.yaml as of commit {skipped} {SKIPPED}"
+    assert result.lines[1:] == [f"wrote 6 pages to {out}"]
+    assert sorted(p.name for p in (out / "privacy" / "versions").iterdir()) == ["1.0.0.md"]
+
+
+def test_mkdocs_logs_the_left_out_version_and_strict_mode_fails_on_it(broken_past: tuple[Path, str],
+                                                                     tmp_path: Path) -> None:
+    project, skipped = broken_past
+    warning = f"WARNING -  privacy-statement: data/processing.yaml as of commit {skipped} {SKIPPED}"
+    lenient = mkdocs_build(project, tmp_path / "lenient", "--no-strict")
+    assert lenient.returncode == 0, lenient.stderr
+    assert warning in lenient.stderr, lenient.stderr
+    assert (tmp_path / "lenient" / "privacy" / "versions" / "1.0.0" / "index.html").is_file()
+    assert not (tmp_path / "lenient" / "privacy" / "versions" / "0.9.0").exists()
+    strict = mkdocs_build(project, tmp_path / "strict")
+    assert strict.returncode == 1
+    assert warning in strict.stderr and "Aborted with 1 warnings in strict mode!" in strict.stdout, strict
