@@ -3,13 +3,15 @@
 It validates the model before MkDocs touches the output folder (on_config runs before the site
 directory is cleaned), serves the rendered pages as generated files, builds the navigation when
 mkdocs.yml gives none, and makes `mkdocs serve` rebuild when the model or the policy changes.
-Revisions of the model left out
+Each build starts by forgetting what the core cached from the policy files, so a rebuild under
+`mkdocs serve` sees an edited schema, text, rule list or template. Revisions of the model left out
 of the version history are logged as warnings, which `mkdocs build --strict` turns into a failure.
 """
 
 from __future__ import annotations
 
 import html
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,23 @@ from generator.problems import InputError
 from generator.render import NavItem, NavSection, Page, RenderedSite, load_texts, render_site
 
 log = get_plugin_logger("privacy-statement")
+
+
+def forget_policy_caches() -> None:
+    """Clear every functools cache in the loaded `generator` modules.
+
+    The core caches what it reads from policy/ (the schema and its validator, the texts, the rules,
+    the EEA countries, the change wording) for the life of the process. One build is one process
+    for the CLI, but `mkdocs serve` runs every rebuild in the same process, so the plugin clears
+    them before each build. Found by looking rather than by name, so a cache added later, or one
+    kept in a private function, is cleared as well."""
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "generator" or name.startswith("generator.")):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
 
 
 class PrivacyStatementConfig(Config):
@@ -58,6 +77,7 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         self.watched: list[Path] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        forget_policy_caches()
         root = Path(config.config_file_path or ".").resolve().parent
         model_path = root / self.config.model
         policy_dir = (root / self.config.policy) if self.config.policy else POLICY_DIR
@@ -98,4 +118,4 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         return server
 
 
-__all__ = ["Page", "PrivacyStatementPlugin", "navigation"]
+__all__ = ["Page", "PrivacyStatementPlugin", "forget_policy_caches", "navigation"]

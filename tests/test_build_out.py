@@ -1,5 +1,5 @@
 """`privacy-statement build --out DIR` replaces only folders it may replace; old versions that no
-longer validate are reported.
+longer validate are reported; `mkdocs serve`'s rebuilds read the policy files afresh.
 
 Every command here runs in a copy of the project under pytest's temporary folder, never in the
 repository itself: a wrong --out there would delete it.
@@ -8,15 +8,22 @@ repository itself: a wrong --out there would delete it.
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import CliResult, run_script
-from sitekit import copy_project, mkdocs_build
+from conftest import CliResult, edited, run_script
+from mkdocs.commands.build import build as mkdocs_build_in_process
+from mkdocs.config import load_config
+from sitekit import REAL_MODEL, copy_project, mkdocs_build
 from test_history import commit_model, git
 from test_history import edited as model_text
 
 from generator.build import MARKER, MARKER_TEXT
+from generator.check import check as check_model
+from generator.mkdocs_plugin import forget_policy_caches
+from generator.pipeline import read_model
+from generator.render import render_site
 
 REFUSED_FOLDER = "choose an empty or new folder"
 SKIPPED = "is left out of the version history: it does not validate against today's schema"
@@ -160,3 +167,49 @@ def test_mkdocs_logs_the_left_out_version_and_strict_mode_fails_on_it(broken_pas
     strict = mkdocs_build(project, tmp_path / "strict")
     assert strict.returncode == 1
     assert warning in strict.stderr and "Aborted with 1 warnings in strict mode!" in strict.stdout, strict
+
+
+# --- mkdocs serve: a rebuild in the same process reads the policy afresh -----------------------------
+
+def mkdocs_api_build(project: Path, site: Path) -> None:
+    """What `mkdocs serve` does on each change: load the configuration afresh, then build."""
+    mkdocs_build_in_process(load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(site)))
+
+
+def test_a_second_build_in_the_same_process_reads_the_edited_policy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(edited(config.read_text(encoding="utf-8"), "      model: data/processing.yaml\n",
+                             "      model: data/processing.yaml\n      policy: policy\n"), encoding="utf-8")
+    monkeypatch.chdir(project)
+    texts = project / "policy" / "texts" / "en.yaml"
+    services = Path("privacy", "services")
+
+    mkdocs_api_build(project, tmp_path / "first")
+    first = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "first" / services).rglob("*.html")))
+    assert "Not stated in this version of the statement." in first
+
+    texts.write_text(edited(texts.read_text(encoding="utf-8"),
+                            "not_stated: Not stated in this version of the statement.",
+                            "not_stated: Left open by the legal team for now."), encoding="utf-8")
+    mkdocs_api_build(project, tmp_path / "second")
+    second = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "second" / services).rglob("*.html")))
+    assert "Left open by the legal team for now." in second
+    assert "Not stated in this version of the statement." not in second
+
+
+def test_forgetting_the_policy_caches_empties_every_cache_of_the_core() -> None:
+    model = read_model(REAL_MODEL).model
+    render_site(model)
+    check_model(model)
+    caches = {f"{name}.{attribute}": value
+              for name, module in list(sys.modules.items()) if name.startswith("generator.")
+              for attribute, value in vars(module).items() if callable(getattr(value, "cache_info", None))}
+    assert {"generator.validate.load_schema", "generator.validate._validator", "generator.render.load_texts",
+            "generator.render.load_eea", "generator.check.load_catalogue", "generator.diff.load_wording"} <= set(caches)
+    assert any(value.cache_info().currsize for value in caches.values())
+    forget_policy_caches()
+    assert {name: value.cache_info().currsize for name, value in caches.items()} == dict.fromkeys(caches, 0)
