@@ -150,7 +150,7 @@ def test_duplicate_id_is_an_error_naming_the_first(collection: str) -> None:
 
 
 def test_no_unused_warnings_while_the_references_cannot_be_read() -> None:
-    text = edited(real_text(), "purposes:\n  # Customer", "purposes: null\nremoved:\n  # Customer")
+    text = edited(real_text(), "purposes:\n  # The statement", "purposes: null\nremoved:\n  # The statement")
     validation = validate_text(text)
     assert validation.warnings == []
     assert [format_path(p.path) for p in validation.errors] == ["purposes", "removed"]
@@ -159,7 +159,7 @@ def test_no_unused_warnings_while_the_references_cannot_be_read() -> None:
 def test_reference_of_the_wrong_type_is_one_error() -> None:
     text = edited(real_text(), "    data_subjects: [job-seekers]\n", "    data_subjects: [7]\n")
     assert lines(validate_text(text)) == [
-        "model.yaml:327:21: purposes[12].data_subjects[0]: expected text, found the number 7; put the value in "
+        "model.yaml:330:21: purposes[12].data_subjects[0]: expected text, found the number 7; put the value in "
         "quotes to make it text"
     ]
 
@@ -230,7 +230,7 @@ def test_legal_basis_enum_suggests_and_lists_all_six() -> None:
                   "    legal_basis: legitimate interest\n    retention: necessary-for-purpose\n    provision: null"
                   "  # GAP\n  - id: respond-to-requests\n")
     assert lines(validate_text(text)) == [
-        'model.yaml:268:18: purposes[5].legal_basis: the text "legitimate interest" is not allowed here. Did you '
+        'model.yaml:271:18: purposes[5].legal_basis: the text "legitimate interest" is not allowed here. Did you '
         'mean "legitimate-interests"? Allowed: "consent", "contract", "legal-obligation", "vital-interests", '
         '"public-task", "legitimate-interests".'
     ]

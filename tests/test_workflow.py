@@ -391,3 +391,29 @@ def test_the_guide_shows_what_the_diff_says_of_its_retention_example() -> None:
     assert said[0] in guide
     assert "> Version 1.0.0 (in effect from 25 November 2026) → version 1.1.0 (in effect from 1 January 2027)." \
         in GUIDE.read_text(encoding="utf-8")
+
+
+def guide_messages() -> list[str]:
+    """The tool output the guide quotes: each line of its ```text blocks naming the model file."""
+    blocks = re.findall(r"^```text\n(.*?)^```$", GUIDE.read_text(encoding="utf-8"), flags=re.M | re.S)
+    return [line for block in blocks for line in block.splitlines() if line.startswith("data/processing.yaml:")]
+
+
+def test_the_guides_example_messages_are_what_the_tools_print(tmp_path: Path) -> None:
+    """The guide explains a validation message and a check finding line by line; both are quoted from
+    real runs on today's model (the mistake: `contact` for `contract` in the sixth purpose)."""
+    mistake, finding = guide_messages()
+    project = copy_project(tmp_path / "project")
+    checked = subprocess.run([str(BIN / "privacy-statement"), "check"], cwd=project, capture_output=True,
+                             text=True, timeout=120)
+    assert finding in checked.stdout.splitlines()
+
+    model = project / "data" / "processing.yaml"
+    text = model.read_text(encoding="utf-8")
+    purpose = text.index("  - id: perform-services\n")
+    basis = text.index("    legal_basis: contract\n", purpose)
+    model.write_text(text[:basis] + "    legal_basis: contact\n" + text[basis + len("    legal_basis: contract\n"):],
+                     encoding="utf-8")
+    validated = subprocess.run([str(BIN / "privacy-statement"), "validate"], cwd=project, capture_output=True,
+                               text=True, timeout=120)
+    assert validated.stdout.splitlines()[0] == mistake
