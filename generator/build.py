@@ -129,7 +129,13 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
     for line in skipped_warnings(history, str(path)):
         print(line, file=out)
     site = render_site(loaded.model, history=history, describe_changes=describe_changes)
-    written = write_pages(site, Path(arguments.out), path)
+    try:
+        written = write_pages(site, Path(arguments.out), path)
+    except OSError as error:
+        # The disk, not the model: full, read-only, or a place no folder can be made.
+        reason = error.strerror or str(error)
+        raise UsageError(f"privacy-statement: could not write the pages to {arguments.out}: {reason} "
+                         f"({error.filename}); nothing was changed there") from None
     print(f"wrote {len(written)} pages to {arguments.out}", file=out)
     return EXIT_OK
 

@@ -91,6 +91,16 @@ def test_the_folder_holding_the_model_is_refused_from_anywhere(project: Path, tm
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where no folder can be made")
+def test_a_folder_that_cannot_be_written_is_a_clear_error(project: Path) -> None:
+    """Not a permission test: the tests may run as root, who may write anywhere but in /proc."""
+    result = build(project, "/proc/privacy-statement-test")
+    assert result.code == 2
+    assert result.stderr.startswith("privacy-statement: could not write the pages to /proc/privacy-statement-test: "
+                                    "No such file or directory")
+    assert "Traceback" not in result.stderr and "nothing was changed there" in result.stderr
+
+
 def test_a_new_or_empty_folder_is_written_with_the_marker(project: Path) -> None:
     (project / "empty").mkdir()
     for out in ("empty", "new/nested/pages"):
