@@ -457,31 +457,44 @@ def count(findings: Iterable[Finding]) -> Counts:
 
 # --- comparing with an earlier version of the model ----------------------------------------------
 
-FindingKey = tuple[str, tuple[str | int, ...]]
+FindingKey = tuple[str, tuple[str | int, ...], bool]
+# The collection whose ids a naming field holds, when it is not the list the entry is in.
+NAMED_COLLECTION = {"recipient": "recipients"}
 
 
-def finding_key(finding: Finding, data: Mapping[str, Any]) -> FindingKey:
+def finding_key(finding: Finding, data: Mapping[str, Any],
+                renamed_ids: Mapping[str, Mapping[str, str]] | None = None) -> FindingKey:
     """What a finding is about, independent of line numbers and of the order of list entries: its
-    rule and its field path, with each list position replaced by the entry's id where it has one."""
+    rule, its field path with each list position replaced by the entry's id where it has one (with
+    `renamed_ids`, by collection, putting an earlier model's ids in today's names), and whether it
+    is acknowledged."""
+    renamed_ids = renamed_ids or {}
     node: Any = data
     steps: list[str | int] = []
     for step in finding.path:
         if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
             node = node[step]
-            name = next((node[key] for key in NAMING_FIELDS
-                         if isinstance(node, Mapping) and isinstance(node.get(key), str)), None)
-            steps.append(f"[{name}]" if name is not None else step)
+            field_name = next((key for key in NAMING_FIELDS
+                               if isinstance(node, Mapping) and isinstance(node.get(key), str)), None)
+            if field_name is None:
+                steps.append(step)
+                continue
+            collection = NAMED_COLLECTION.get(field_name, str(steps[-1]) if steps else "")
+            name = node[field_name]
+            steps.append(f"[{renamed_ids.get(collection, {}).get(name, name)}]")
         else:
             steps.append(step)
             node = node.get(step) if isinstance(node, Mapping) else None
-    return finding.rule, tuple(steps)
+    return finding.rule, tuple(steps), finding.acknowledged
 
 
 def new_since(findings: Sequence[Finding], data: Mapping[str, Any],
-              base_findings: Sequence[Finding], base_data: Mapping[str, Any]) -> list[bool]:
-    """For each finding, whether it is new: not among the base version's findings. Findings are
-    counted, so a second finding of the same kind where the base had one is new."""
-    remaining = Counter(finding_key(finding, base_data) for finding in base_findings)
+              base_findings: Sequence[Finding], base_data: Mapping[str, Any],
+              renamed_ids: Mapping[str, Mapping[str, str]] | None = None) -> list[bool]:
+    """For each finding, whether it is new: not among the base version's findings (whose ids
+    `renamed_ids` maps to today's). Findings are counted, so a second finding of the same kind
+    where the base had one is new; an acknowledgement withdrawn makes its finding new."""
+    remaining = Counter(finding_key(finding, base_data, renamed_ids) for finding in base_findings)
     flags: list[bool] = []
     for finding in findings:
         key = finding_key(finding, data)

@@ -18,11 +18,21 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from generator.check import Counts, Finding, check, count, new_since, one_line
-from generator.cli import EXIT_INVALID, EXIT_OK, _model_path, _summary, print_problems
+from generator.cli import EXIT_INVALID, EXIT_OK, UsageError, _model_path, _summary, print_problems
+from generator.diff import diff_models
 from generator.paths import DEFAULT_MODEL
 from generator.pipeline import read_model, read_model_bytes
 from generator.problems import InputError, Problem, format_path
-from generator.revisions import read_revision, require_repository, revision_name
+from generator.revisions import (
+    FileNotInRevision,
+    NotInRepository,
+    RevisionError,
+    UnknownRevision,
+    read_revision,
+    require_repository,
+    revision_name,
+)
+from generator.validate import Model
 
 PROG = "privacy-statement check"
 
@@ -188,10 +198,9 @@ def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
     path = _model_path(arguments)
     file = str(path)
     # The revision is read first, so a wrong revision is a usage error whatever the model holds.
-    base_raw = None
+    base: bytes | str | None = None  # the model in the revision, or why there is none
     if arguments.baseline is not None:
-        require_repository(PROG, "run the check without --baseline")
-        base_raw = read_revision(PROG, arguments.baseline, path)
+        base = _read_base(arguments.baseline, path)
     try:
         loaded = read_model(path, file)
     except InputError as error:
@@ -204,7 +213,7 @@ def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
             print(_summary(file, error.problems), file=out)
         return EXIT_INVALID
     findings = check(loaded.model)
-    baseline = None if base_raw is None else _baseline(arguments.baseline, base_raw, path, findings, loaded.model.data)
+    baseline = None if base is None else _baseline(arguments.baseline, base, path, findings, loaded.model)
     if arguments.format == "json":
         _json_report(file, True, loaded.warnings, findings, baseline, out)
     elif arguments.format == "markdown":
@@ -216,13 +225,35 @@ def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_INVALID if failing else EXIT_OK
 
 
-def _baseline(revision: str, raw: bytes, path: Path, findings: Sequence[Finding], data: Any) -> Baseline:
+def _read_base(revision: str, path: Path) -> bytes | str:
+    """The model file in `revision`, or, where the revision has none to compare with, why not."""
     try:
-        base = read_model_bytes(raw, revision_name(revision, path))
+        require_repository(path)
+        return read_revision(revision, path)
+    except FileNotInRevision as error:
+        return f"{error}"
+    except UnknownRevision as error:
+        if error.repository_is_empty:
+            return "the repository has no commits yet"
+        raise UsageError(f"{PROG}: {error}") from None
+    except NotInRepository as error:
+        raise UsageError(f"{PROG}: {error}; run the check without --baseline") from None
+    except RevisionError as error:
+        raise UsageError(f"{PROG}: {error}") from None
+
+
+def _baseline(revision: str, base: bytes | str, path: Path, findings: Sequence[Finding], model: Model) -> Baseline:
+    all_new = (True,) * len(findings)
+    if isinstance(base, str):
+        return Baseline(revision, all_new, unreadable=f"{base}, so every finding counts as new")
+    try:
+        base_model = read_model_bytes(base, revision_name(revision, path)).model
     except InputError:
-        return Baseline(revision, (True,) * len(findings),
+        return Baseline(revision, all_new,
                         unreadable=f"the model in {revision} is not valid, so every finding counts as new")
-    return Baseline(revision, tuple(new_since(findings, data, check(base.model), base.model.data)))
+    # Entries renamed since the base are matched as the diff matches them, so their gaps stay known.
+    renamed = diff_models(base_model, model).renamed_ids
+    return Baseline(revision, tuple(new_since(findings, model.data, check(base_model), base_model.data, renamed)))
 
 
 def register(commands: argparse._SubParsersAction) -> None:

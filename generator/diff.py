@@ -78,6 +78,8 @@ class ModelDiff:
     old_effective_date: date
     new_effective_date: date
     changes: tuple[Change, ...]
+    # Entries matched across an id rename, by collection: {"purposes": {"old-id": "new-id"}}.
+    renamed_ids: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     language: str = DEFAULT_LANGUAGE
     policy_dir: Path = field(default=POLICY_DIR, repr=False)
 
@@ -372,7 +374,10 @@ def diff_models(old: Model, new: Model, *, policy_dir: Path = POLICY_DIR,
     return ModelDiff(
         str(old.data["version"]), str(new.data["version"]),
         date.fromisoformat(old.data["effective_date"]), date.fromisoformat(new.data["effective_date"]),
-        tuple(comparison.changes), language, policy_dir,
+        tuple(comparison.changes),
+        {kind: {old_id: new_id for old_id, new_id in ids.items() if old_id != new_id}
+         for kind, ids in comparison.id_map.items()},
+        language, policy_dir,
     )
 
 

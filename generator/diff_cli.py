@@ -24,7 +24,15 @@ from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import LoadedModel, read_model, read_model_bytes
 from generator.problems import InputError, Problem
 from generator.render import DEFAULT_LANGUAGE, escape
-from generator.revisions import default_base, read_revision, require_repository, revision_name, short
+from generator.revisions import (
+    FileNotInRevision,
+    RevisionError,
+    default_base,
+    read_revision,
+    require_repository,
+    revision_name,
+    short,
+)
 from generator.validate import Model
 
 PROG = "privacy-statement diff"
@@ -53,7 +61,12 @@ def file_side(role: str, path: Path) -> Side:
 
 def revision_side(role: str, revision: str, path: Path) -> Side:
     name = revision_name(revision, path)
-    raw = read_revision(PROG, revision, path, "give its path in the repository with --file")
+    try:
+        raw = read_revision(revision, path)
+    except FileNotInRevision as error:
+        raise UsageError(f"{PROG}: {error}; give its path in the repository with --file") from None
+    except RevisionError as error:
+        raise UsageError(f"{PROG}: {error}") from None
     return _side(role, name, lambda: read_model_bytes(raw, name))
 
 
@@ -71,9 +84,12 @@ def sides(arguments: argparse.Namespace) -> tuple[Side, Side]:
                 raise UsageError(f"{PROG}: no model file at {name}")
         return file_side("old", Path(files[0])), file_side("new", Path(files[1]))
 
-    require_repository(PROG, f"compare two files instead: {PROG} OLD NEW")
     path = Path(arguments.file) if arguments.file else DEFAULT_MODEL
-    base = arguments.from_revision or short(default_base(PROG))
+    try:
+        require_repository(path)
+    except RevisionError as error:
+        raise UsageError(f"{PROG}: {error}; compare two files instead: {PROG} OLD NEW") from None
+    base = arguments.from_revision or short(default_base(path))
     old = revision_side("old", base, path)
     if arguments.to_revision is None:
         return old, file_side("new", _model_path(arguments))

@@ -1,32 +1,55 @@
 """The model as it was in a git revision, for the commands that compare with an earlier version
-(`diff --from/--to`, `check --baseline`). Problems with git or the revision are usage errors."""
+(`diff --from/--to`, `check --baseline`). Git runs in the model file's folder, so the repository
+is the one holding the model, wherever the command is started from. What goes wrong is a
+RevisionError, whose message the commands show as a usage error under their own name."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
-from generator.cli import UsageError
+
+class RevisionError(Exception):
+    """Git or the revision cannot give the model."""
 
 
-def git(prog: str, *arguments: str) -> subprocess.CompletedProcess[bytes]:
+class NotInRepository(RevisionError):
+    pass
+
+
+class UnknownRevision(RevisionError):
+    def __init__(self, message: str, *, repository_is_empty: bool) -> None:
+        super().__init__(message)
+        self.repository_is_empty = repository_is_empty
+
+
+class FileNotInRevision(RevisionError):
+    pass
+
+
+def _git(folder: Path, *arguments: str) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", *arguments], capture_output=True, check=False)
+        return subprocess.run(["git", *arguments], cwd=folder, capture_output=True, check=False)
     except OSError as error:
-        raise UsageError(f"{prog}: git cannot be run ({error.strerror})") from None
+        raise RevisionError(f"git cannot be run ({error.strerror})") from None
 
 
-def require_repository(prog: str, instead: str) -> None:
-    """Stop with a usage error outside a git repository; `instead` says what to do then."""
-    if git(prog, "rev-parse", "--show-toplevel").returncode != 0:
-        raise UsageError(f"{prog}: {Path.cwd()} is not in a git repository, so there are no revisions to "
-                         f"compare; {instead}")
+def _folder(path: Path) -> Path:
+    """The existing folder git runs in for `path`: its own folder, or the nearest one above."""
+    folder = path.resolve().parent
+    return next((candidate for candidate in (folder, *folder.parents) if candidate.is_dir()), Path.cwd())
 
 
-def default_base(prog: str) -> str:
+def require_repository(path: Path) -> None:
+    """A NotInRepository error when the model's folder is not in a git repository."""
+    folder = _folder(path)
+    if _git(folder, "rev-parse", "--show-toplevel").returncode != 0:
+        raise NotInRepository(f"{folder} is not in a git repository, so there are no revisions to compare")
+
+
+def default_base(path: Path) -> str:
     """The commit the current branch started from: the merge base with main, or HEAD."""
-    merge_base = git(prog, "merge-base", "HEAD", "main")
+    merge_base = _git(_folder(path), "merge-base", "HEAD", "main")
     if merge_base.returncode == 0:
         return merge_base.stdout.decode().strip()
     return "HEAD"
@@ -40,23 +63,23 @@ def short(revision: str) -> str:
 
 def revision_name(revision: str, path: Path) -> str:
     """How messages name the model in a revision: `data/processing.yaml@main`."""
-    return f"{Path(os.path.relpath(path)).as_posix()}@{revision}"
+    return f"{path.as_posix()}@{revision}"
 
 
-def read_revision(prog: str, revision: str, path: Path, missing_hint: str = "") -> bytes:
-    """The model file as it was in `revision`; `path` is relative to the current folder, as git's `./`.
-    `missing_hint` says what to do when the revision has no such file."""
+def read_revision(revision: str, path: Path) -> bytes:
+    """The model file as it was in `revision`."""
+    folder = _folder(path)
     # A revision starting with "-" would reach git as an option.
-    if revision.startswith("-") or git(prog, "rev-parse", "--verify", "--quiet",
-                                       f"{revision}^{{commit}}").returncode:
-        raise UsageError(f"{prog}: git knows no revision {revision!r}; give a branch, tag or commit, "
-                         "such as main, origin/main or HEAD~1")
-    relative = Path(os.path.relpath(path)).as_posix()
-    shown = git(prog, "show", f"{revision}:./{relative}")
+    if revision.startswith("-") or _git(folder, "rev-parse", "--verify", "--quiet",
+                                        f"{revision}^{{commit}}").returncode:
+        empty = _git(folder, "rev-parse", "--verify", "--quiet", "HEAD").returncode != 0
+        raise UnknownRevision(f"git knows no revision {revision!r}; give a branch, tag or commit, such as main, "
+                              "origin/main or HEAD~1", repository_is_empty=empty)
+    shown = _git(folder, "show", f"{revision}:./{path.resolve().relative_to(folder).as_posix()}")
     if shown.returncode != 0:
-        hint = f"; {missing_hint}" if missing_hint else ""
-        raise UsageError(f"{prog}: there is no {relative} in revision {revision}{hint}")
+        raise FileNotInRevision(f"there is no {path.as_posix()} in revision {revision}")
     return shown.stdout
 
 
-__all__ = ["default_base", "git", "read_revision", "require_repository", "revision_name", "short"]
+__all__ = ["FileNotInRevision", "NotInRepository", "RevisionError", "UnknownRevision", "default_base",
+           "read_revision", "require_repository", "revision_name", "short"]

@@ -187,3 +187,75 @@ def test_outside_a_repository_the_baseline_is_a_usage_error(
     result = cli_process("check", "--baseline", "main", "processing.yaml", cwd=tmp_path)
     assert result.code == 2
     assert "is not in a git repository" in result.stderr and "run the check without --baseline" in result.stderr
+
+
+ACKNOWLEDGED_DPO = ("acknowledged_findings: []\n",
+                    "acknowledged_findings:\n  - rule: dpo-contact\n    at: controller.dpo.email\n"
+                    "    reason: The DPO is reached through the privacy address for now.\n")
+
+
+def test_withdrawing_an_acknowledgement_makes_its_finding_new(
+    tmp_path: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    git(repository, "init", "-q", "-b", "main")
+    commit(repository, edited(real_text, *ACKNOWLEDGED_DPO), "the DPO gap accepted")
+    write(repository, real_text)
+    result = check(repository, cli_process)
+    assert result.code == 1
+    [line] = new_lines(result)
+    assert "error dpo-contact: controller.dpo.email:" in line
+
+
+def test_a_renamed_entry_keeps_its_gaps_known(
+    repository: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    """The diff sees the same purpose under a new id (nothing else changed), so the check does too."""
+    write(repository, edited(real_text, "  - id: surveys\n", "  - id: customer-surveys\n"))
+    result = check(repository, cli_process)
+    assert result.code == 0, new_lines(result)
+    assert totals(result) == (47, 2, 0, 0)
+    assert any('"customer-surveys" has no legal basis' in line and KNOWN.search(line) for line in result.lines)
+
+
+def test_a_base_without_the_model_makes_every_finding_new(
+    repository: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    git(repository, "checkout", "-q", "--orphan", "empty")
+    git(repository, "rm", "-q", "-r", "--cached", ".")
+    (repository / "README").write_text("no model yet\n", encoding="utf-8")
+    git(repository, "add", "README")
+    git(repository, "-c", "user.name=E", "-c", "user.email=e@example.com", "commit", "-q", "-m", "empty")
+    result = cli_process("check", "--baseline", "empty", str(MODEL), cwd=repository)
+    assert result.code == 1
+    assert result.lines[-1].endswith("new since empty: 47 errors, 2 warnings (there is no data/processing.yaml in "
+                                     "revision empty, so every finding counts as new)")
+
+
+def test_a_repository_without_commits_has_every_finding_new(
+    tmp_path: Path, cli_process: Callable[..., CliResult], real_text: str
+) -> None:
+    """The pre-commit hook's `--baseline HEAD` on the very first commit."""
+    repository = tmp_path / "repository"
+    (repository / "data").mkdir(parents=True)
+    git(repository, "init", "-q", "-b", "main")
+    write(repository, real_text)
+    result = cli_process("check", "--baseline", "HEAD", str(MODEL), cwd=repository)
+    assert result.code == 1
+    assert result.lines[-1].endswith("(the repository has no commits yet, so every finding counts as new)")
+
+
+def test_the_repository_is_the_one_holding_the_model(
+    repository: Path, cli_process: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """Started from outside any repository, with the model's path: git still asks the model's own."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    result = cli_process("check", "--baseline", "main", str(repository / MODEL), cwd=outside)
+    assert result.code == 0, result.stderr
+    assert totals_of(result.lines[-1], str(repository / MODEL)) == (47, 2, 0, 0)
+
+
+def totals_of(line: str, file: str) -> tuple[int, ...]:
+    return totals(CliResult(0, line.replace(file, "data/processing.yaml", 1), ""))
