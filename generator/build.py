@@ -19,7 +19,7 @@ from typing import TextIO
 
 from generator.cli import EXIT_INVALID, EXIT_OK, UsageError, _model_path, print_problems
 from generator.diff import describe_changes
-from generator.history import History, build_date, read_history
+from generator.history import History, build_date, read_history, skipped_messages
 from generator.pipeline import read_model
 from generator.problems import InputError
 from generator.render import RenderedSite, render_site
@@ -45,7 +45,17 @@ def _shown(given: str, resolved: Path) -> str:
 
 def check_output(out: str | Path, model_path: Path | None = None) -> Path:
     """The resolved folder `out`, or OutputRefused when replacing it could destroy something."""
-    resolved = Path(out).resolve()
+    try:
+        return _check_output(out, model_path)
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symbolic link loop, from Path.resolve
+        reason = getattr(error, "strerror", None) or str(error)
+        shown = str(out) or '""'
+        raise OutputRefused(f"privacy-statement: not writing to {shown}: it cannot be read ({reason}); "
+                            f"{CHOOSE}") from None
+
+
+def _check_output(out: str | Path, model_path: Path | None) -> Path:
+    resolved = Path(out).resolve(strict=False)
     shown = _shown(str(out), resolved)
 
     def refuse(why: str) -> OutputRefused:
@@ -79,6 +89,8 @@ def write_pages(site: RenderedSite, out: Path, model_path: Path | None = None) -
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        # mkdtemp makes a private folder (0700); the output is for a web server to read, as any new folder.
+        staging.chmod(0o777 & ~_umask())
         for relative, content in [*((page.path, page.markdown.encode()) for page in site.pages), *site.files]:
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -89,6 +101,12 @@ def write_pages(site: RenderedSite, out: Path, model_path: Path | None = None) -
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [out / page.path for page in site.pages] + [out / path for path, _ in site.files]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -112,8 +130,7 @@ def _swap(staging: Path, out: Path) -> None:
 
 def skipped_warnings(history: History, display_name: str) -> list[str]:
     """One line per revision of the model left out of the version history."""
-    return [f"warning: {display_name} as of commit {commit} is left out of the version history: "
-            "it does not validate against today's schema" for commit in history.skipped]
+    return [f"warning: {message}" for message in skipped_messages(history, display_name)]
 
 
 def command_build(arguments: argparse.Namespace, out: TextIO) -> int:

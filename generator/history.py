@@ -61,6 +61,12 @@ class History:
         return tuple(entry for entry in self.entries if entry.status == "announced")
 
 
+def skipped_messages(history: History, display_name: str) -> list[str]:
+    """What the build says of each revision of the model left out of the version history."""
+    return [f"{display_name} as of commit {commit} is left out of the version history: it does not validate "
+            "against today's schema" for commit in history.skipped]
+
+
 def build_date(environment: dict[str, str] | None = None) -> date:
     """The day the site is built for: SOURCE_DATE_EPOCH's, or today when it is not set."""
     epoch = (environment if environment is not None else os.environ).get("SOURCE_DATE_EPOCH")

@@ -23,7 +23,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from generator.diff import describe_changes
-from generator.history import build_date, read_history
+from generator.history import build_date, read_history, skipped_messages
 from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import read_model
 from generator.problems import InputError
@@ -87,9 +87,8 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
             listing = "\n".join(problem.format() for problem in error.problems)
             raise PluginError(f"the privacy model is not valid, nothing was built:\n{listing}") from None
         history = read_history(loaded.model, model_path, build_date(), self.config.model)
-        for commit in history.skipped:
-            log.warning(f"{self.config.model} as of commit {commit} is left out of the version history: "
-                        "it does not validate against today's schema")
+        for message in skipped_messages(history, self.config.model):
+            log.warning(message)
         self.site = render_site(loaded.model, history=history, describe_changes=describe_changes,
                                 policy_dir=policy_dir)
         self.watched = [model_path.parent, policy_dir]

@@ -7,6 +7,8 @@ repository itself: a wrong --out there would delete it.
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +101,31 @@ def test_a_folder_that_cannot_be_written_is_a_clear_error(project: Path) -> None
     assert result.stderr.startswith("privacy-statement: could not write the pages to /proc/privacy-statement-test: "
                                     "No such file or directory")
     assert "Traceback" not in result.stderr and "nothing was changed there" in result.stderr
+
+
+def test_a_symbolic_link_loop_is_refused_without_a_traceback(project: Path) -> None:
+    (project / "loop").symlink_to("loop")
+    result = build(project, "loop")
+    assert result.code == 2
+    assert result.stderr.startswith("privacy-statement: not writing to loop: it cannot be read (Symlink loop")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_link_to_the_project_is_refused(project: Path, tmp_path: Path) -> None:
+    (tmp_path / "link").symlink_to(project)
+    before = snapshot(project)
+    result = build(project, tmp_path / "link", project / "data" / "processing.yaml", cwd=tmp_path)
+    assert result.code == 2
+    assert f"(link) ({project}): it holds the model file" in result.stderr.replace(str(tmp_path / "link"), "(link)")
+    assert snapshot(project) == before
+
+
+def test_the_output_folder_is_readable_as_any_new_folder(project: Path) -> None:
+    """Not private to its owner (tempfile's 0700): a web server must be able to read it."""
+    mask = os.umask(0)
+    os.umask(mask)
+    assert build(project, "pages").code == 0
+    assert stat.S_IMODE((project / "pages").stat().st_mode) == 0o777 & ~mask
 
 
 def test_a_new_or_empty_folder_is_written_with_the_marker(project: Path) -> None:
