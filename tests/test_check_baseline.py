@@ -19,13 +19,18 @@ SURVEYS_BASIS = ("    legal_basis: null  # GAP\n    retention: necessary-for-pur
                  "  - id: interest-profiles\n")
 
 
-@pytest.fixture
-def repository(tmp_path: Path, real_text: str) -> Path:
+def new_repository(tmp_path: Path, text: str, message: str) -> Path:
+    """A repository whose main has one commit: `text` as the model."""
     repository = tmp_path / "repository"
     repository.mkdir()
     git(repository, "init", "-q", "-b", "main")
-    commit(repository, real_text, "the real model")
+    commit(repository, text, message)
     return repository
+
+
+@pytest.fixture
+def repository(tmp_path: Path, real_text: str) -> Path:
+    return new_repository(tmp_path, real_text, "the real model")
 
 
 def check(repository: Path, run: Callable[..., CliResult], *arguments: str) -> CliResult:
@@ -197,10 +202,7 @@ ACKNOWLEDGED_DPO = ("acknowledged_findings: []\n",
 def test_withdrawing_an_acknowledgement_makes_its_finding_new(
     tmp_path: Path, cli_process: Callable[..., CliResult], real_text: str
 ) -> None:
-    repository = tmp_path / "repository"
-    repository.mkdir()
-    git(repository, "init", "-q", "-b", "main")
-    commit(repository, edited(real_text, *ACKNOWLEDGED_DPO), "the DPO gap accepted")
+    repository = new_repository(tmp_path, edited(real_text, *ACKNOWLEDGED_DPO), "the DPO gap accepted")
     write(repository, real_text)
     result = check(repository, cli_process)
     assert result.code == 1
