@@ -10,19 +10,12 @@ leaves a half-written output folder.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TextIO
 
-from generator.cli import EXIT_INVALID, EXIT_OK, UsageError, _model_path, print_problems
-from generator.diff import describe_changes
-from generator.history import History, build_date, read_history, skipped_messages
-from generator.pipeline import read_model
-from generator.problems import InputError
-from generator.render import RenderedSite, render_site
+from generator.render import RenderedSite
 
 MARKER = ".privacy-statement-build"
 # Constant, so that two builds of the same model stay byte-identical.
@@ -34,8 +27,8 @@ MARKER_TEXT = (
 CHOOSE = "choose an empty or new folder"
 
 
-class OutputRefused(UsageError):
-    """The output folder is one the build must not replace: exit 2, nothing written."""
+class OutputRefused(Exception):
+    """The output folder is one the build must not replace: nothing is written (a usage error for the command)."""
 
 
 def _shown(given: str, resolved: Path) -> str:
@@ -126,41 +119,3 @@ def _swap(staging: Path, out: Path) -> None:
     finally:
         if not moved.exists() or out.exists():
             shutil.rmtree(previous, ignore_errors=True)
-
-
-def skipped_warnings(history: History, display_name: str) -> list[str]:
-    """One line per revision of the model left out of the version history."""
-    return [f"warning: {message}" for message in skipped_messages(history, display_name)]
-
-
-def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
-    path = _model_path(arguments)
-    check_output(arguments.out, path)  # a usage error, reported before any work
-    try:
-        loaded = read_model(path)
-    except InputError as error:
-        print_problems(error.problems, out)
-        print(f"{path}: not built: the model is not valid", file=out)
-        return EXIT_INVALID
-    history = read_history(loaded.model, path, build_date(), str(path))
-    for line in skipped_warnings(history, str(path)):
-        print(line, file=out)
-    site = render_site(loaded.model, history=history, describe_changes=describe_changes)
-    try:
-        written = write_pages(site, Path(arguments.out), path)
-    except OSError as error:
-        # The disk, not the model: full, read-only, or a place no folder can be made.
-        reason = error.strerror or str(error)
-        raise UsageError(f"privacy-statement: could not write the pages to {arguments.out}: {reason} "
-                         f"({error.filename}); nothing was changed there") from None
-    print(f"wrote {len(written)} pages to {arguments.out}", file=out)
-    return EXIT_OK
-
-
-def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("build", help="write the generated pages as Markdown files")
-    parser.add_argument("file", nargs="?", metavar="FILE", help="the model file (default: data/processing.yaml)")
-    parser.add_argument("--out", required=True, metavar="DIR",
-                        help="the folder to write the pages into: a new or empty folder, or one an "
-                             "earlier build wrote (it is replaced)")
-    parser.set_defaults(run=command_build)

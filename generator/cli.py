@@ -1,115 +1,82 @@
-"""`privacy-statement`: the command line over the stages. Exit 0 valid, 1 invalid, 2 usage error."""
+"""`privacy-statement`: builds the command-line parser and runs the subcommand asked for.
+
+The subcommands live in `generator/commands/`, one module each. This module knows only their
+names, their one-line help and the module that runs each; it imports just the module of the
+subcommand that runs, so `validate` never loads the renderer. Exit 0 valid, 1 invalid, 2 usage
+error (130 on Ctrl-C, 141 when the reader of the output went away).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TextIO
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NoReturn, TextIO
 
-from generator.load import Document, load_file
-from generator.paths import DEFAULT_MODEL, SCHEMA_PATH
-from generator.problems import InputError, Problem
-from generator.validate import Validation, validate
-
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_USAGE = 2
+from generator.commands.common import EXIT_USAGE, PROG, Command, UsageError
+from generator.problems import closest
 
 
-class UsageError(Exception):
-    """Bad command-line use (not bad model content): exit 2."""
+@dataclass(frozen=True)
+class Subcommand:
+    module: str  # the module under generator/commands/ whose `configure(parser, name)` sets it up
+    help: str
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "validate": Subcommand("generator.commands.validate",
+                           "check the model file against the schema and its id references"),
+    "schema": Subcommand("generator.commands.validate", "print the JSON Schema of the model"),
+    "check": Subcommand("generator.commands.check",
+                        "report what the statement fails to say that the GDPR requires (after validating)"),
+    "build": Subcommand("generator.commands.build", "write the generated pages as Markdown files"),
+    "diff": Subcommand("generator.commands.diff",
+                       "say in words what a change to the model changes for readers of the statement"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _model_path(arguments: argparse.Namespace) -> Path:
-    path = Path(arguments.file) if arguments.file else DEFAULT_MODEL
-    if not path.is_file():
-        raise UsageError(f"privacy-statement: no model file at {path} (give the path to "
-                         "processing.yaml, or run from the project folder)")
-    return path
-
-
-def print_problems(problems: Sequence[Problem], out: TextIO) -> None:
-    for problem in problems:
-        print(problem.format(), file=out)
-
-
-def load_and_validate(path: Path) -> tuple[Document | None, Validation | None, list[Problem]]:
-    """The first two stages; the problems that stopped them, or the validation's own."""
-    try:
-        document = load_file(path, str(path))
-    except InputError as error:
-        return None, None, error.problems
-    validation = validate(document)
-    return document, validation, validation.problems
-
-
-def _summary(file: str, problems: Sequence[Problem]) -> str:
-    errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    if errors:
-        return f"{file}: invalid: {errors} error{'s' * (errors != 1)}, " \
-               f"{warnings} warning{'s' * (warnings != 1)}"
-    return f"{file}: valid ({warnings} warning{'s' * (warnings != 1)})"
-
-
-def command_validate(arguments: argparse.Namespace, out: TextIO) -> int:
-    path = _model_path(arguments)
-    _, _, problems = load_and_validate(path)
-    print_problems(problems, out)
-    print(_summary(str(path), problems), file=out)
-    failing = [p for p in problems if p.severity == "error" or arguments.strict]
-    return EXIT_INVALID if failing else EXIT_OK
-
-
-def command_schema(arguments: argparse.Namespace, out: TextIO) -> int:
-    out.write(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return EXIT_OK
-
-
-Command = Callable[[argparse.Namespace, TextIO], int]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="privacy-statement",
-        description="Validate, check and render i-Centrum's privacy statement model.",
-    )
+def build_parser(configured: Iterable[str] = tuple(SUBCOMMANDS)) -> argparse.ArgumentParser:
+    """The parser of every subcommand; only those in `configured` get their options (which imports
+    their modules), the others just their name and help."""
+    parser = _Parser(prog=PROG, description="Validate, check and render i-Centrum's privacy statement model.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-
-    validate_parser = commands.add_parser(
-        "validate", help="check the model file against the schema and its id references")
-    validate_parser.add_argument("file", nargs="?", metavar="FILE",
-                                 help=f"the model file (default: {DEFAULT_MODEL})")
-    validate_parser.add_argument("--strict", action="store_true",
-                                 help="fail on warnings (such as unused entries) too")
-    validate_parser.set_defaults(run=command_validate)
-
-    schema_parser = commands.add_parser("schema", help="print the JSON Schema of the model")
-    schema_parser.set_defaults(run=command_schema)
-
-    # Each later stage's module adds its own subcommand: register(commands) sets `run`. They are
-    # imported here, not at the top, because they import this module's helpers.
-    from generator import build, check_cli, diff_cli
-
-    check_cli.register(commands)
-    build.register(commands)
-    diff_cli.register(commands)
+    wanted = set(configured)
+    for name, subcommand in SUBCOMMANDS.items():
+        subparser = commands.add_parser(name, help=subcommand.help, description=subcommand.help)
+        if name in wanted:
+            importlib.import_module(subcommand.module).configure(subparser, name)
     return parser
+
+
+def unknown_command(name: str) -> str:
+    near = closest(name, SUBCOMMANDS)
+    hint = f"; did you mean '{near}'?" if near else ""
+    return f"{PROG}: unknown command '{name}'{hint} (commands: {', '.join(SUBCOMMANDS)})"
+
+
+def requested(argv: Sequence[str]) -> str | None:
+    """The subcommand named in `argv`: its first word that is not an option (the top level has none
+    that take a value)."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        arguments = build_parser().parse_args(argv)
+        name = requested(words)
+        if name is not None and name not in SUBCOMMANDS:
+            raise UsageError(unknown_command(name))
+        arguments = build_parser([name] if name else []).parse_args(words)
         run: Command = arguments.run
         return run(arguments, out)
     except UsageError as error:

@@ -154,7 +154,38 @@ def test_default_path_missing_outside_the_project_is_a_usage_error(cli_process: 
 def test_a_folder_is_not_a_model_file(cli: Cli, tmp_path: Path) -> None:
     result = cli("validate", tmp_path)
     assert result.code == 2
-    assert "no model file at" in result.stderr
+    assert result.stderr == (f"privacy-statement: {tmp_path} is a folder, not a model file "
+                             "(give the path of the YAML file)\n")
+
+
+@pytest.mark.parametrize("command", ["validate", "check", "build", "diff"])
+def test_a_folder_holding_the_model_names_the_file_in_it(command: str, cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "processing.yaml").write_text(BASE_TEXT, encoding="utf-8")
+    arguments = [tmp_path / "data", tmp_path / "data"] if command == "diff" else [tmp_path / "data"]
+    extra = ["--out", str(tmp_path / "out")] if command == "build" else []
+    result = cli(command, *arguments, *extra)
+    assert result.code == 2
+    assert f"{tmp_path / 'data'} is a folder, not a model file; did you mean {tmp_path / 'data' / 'processing.yaml'}?" \
+        in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("chek", "check"), ("Validate", "validate"), ("dif", "diff"),
+                                              ("biuld", "build")])
+def test_an_unknown_command_suggests_the_nearest(typed: str, meant: str, cli: Cli) -> None:
+    result = cli(typed, "--strict")
+    assert result.code == 2
+    assert result.stderr.startswith(f"privacy-statement: unknown command '{typed}'; did you mean '{meant}'?")
+    assert result.stdout == ""
+
+
+def test_an_unknown_command_far_from_all_lists_them(cli: Cli) -> None:
+    result = cli("publish")
+    assert result.code == 2
+    assert result.stderr == ("privacy-statement: unknown command 'publish' "
+                             "(commands: validate, schema, check, build, diff)\n")
 
 
 @pytest.mark.parametrize("arguments", [
@@ -249,6 +280,28 @@ def test_validate_does_not_load_the_slow_iri_grammar() -> None:
     done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
                           timeout=120)
     assert done.stdout.strip() == "0 []", done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("arguments", "unloaded"), [
+    (["validate"], ["jinja2", "generator.render", "generator.check", "generator.diff", "generator.history",
+                    "generator.commands.check", "generator.commands.diff", "generator.commands.build"]),
+    (["schema"], ["jinja2", "generator.render", "generator.commands.check"]),
+    (["check"], ["generator.commands.build", "generator.commands.diff", "generator.build"]),
+])
+def test_a_command_imports_only_what_it_runs(arguments: list[str], unloaded: list[str]) -> None:
+    probe = ("import io, sys; from generator.cli import main; "
+             f"code = main({arguments!r}, out=io.StringIO()); "
+             f"print(code, sorted(m for m in {unloaded!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout.split(" ", 1)[1].strip() == "[]", done.stdout + done.stderr
+
+
+def test_help_lists_every_command(cli: Cli) -> None:
+    result = cli("--help")
+    assert result.code == 0
+    for name in ("validate", "schema", "check", "build", "diff"):
+        assert re.search(rf"^\s+{name}\s+\w", result.stdout, re.MULTILINE), result.stdout
 
 
 def test_a_closed_pipe_ends_quietly_without_a_traceback() -> None:

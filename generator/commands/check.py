@@ -18,9 +18,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from generator.check import Counts, Finding, check, count, new_since, one_line
-from generator.cli import EXIT_INVALID, EXIT_OK, UsageError, _model_path, _summary, print_problems
+from generator.commands.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    UsageError,
+    add_model_argument,
+    model_path,
+    plural,
+    print_problems,
+    summary,
+)
 from generator.diff import diff_models
-from generator.paths import DEFAULT_MODEL
 from generator.pipeline import read_model, read_model_bytes
 from generator.problems import InputError, Problem, format_path
 from generator.revisions import (
@@ -39,12 +47,8 @@ PROG = "privacy-statement check"
 FORMATS = ("text", "json", "markdown")
 
 
-def _plural(number: int, word: str) -> str:
-    return f"{number} {word}{'s' * (number != 1)}"
-
-
 def _counts_text(counts: Counts) -> str:
-    return (f"{_plural(counts.errors, 'error')}, {_plural(counts.warnings, 'warning')}, "
+    return (f"{plural(counts.errors, 'error')}, {plural(counts.warnings, 'warning')}, "
             f"{counts.acknowledged} acknowledged")
 
 
@@ -62,8 +66,8 @@ class Baseline:
 
     def summary(self, findings: Sequence[Finding]) -> str:
         counts = self.new_counts(findings)
-        text = (f"new since {self.revision}: {_plural(counts.errors, 'error')}, "
-                f"{_plural(counts.warnings, 'warning')}")
+        text = (f"new since {self.revision}: {plural(counts.errors, 'error')}, "
+                f"{plural(counts.warnings, 'warning')}")
         return f"{text} ({self.unreadable})" if self.unreadable else text
 
 
@@ -90,7 +94,7 @@ def _text_report(file: str, findings: Sequence[Finding], warnings: Sequence[Prob
         known = "" if new or baseline is None else f" [already in {baseline.revision}]"
         print(format_finding(file, finding) + known, file=out)
     counts = count(findings)
-    validation = f" (and {_plural(len(warnings), 'validation warning')})" if warnings else ""
+    validation = f" (and {plural(len(warnings), 'validation warning')})" if warnings else ""
     since = f"; {baseline.summary(findings)}" if baseline else ""
     print(f"{file}: check: {_counts_text(counts)}{validation}{since}", file=out)
 
@@ -195,7 +199,7 @@ def _markdown_report(file: str, valid: bool, problems: Sequence[Problem], findin
 # --- the command ---------------------------------------------------------------------------------
 
 def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
-    path = _model_path(arguments)
+    path = model_path(arguments)
     file = str(path)
     # The revision is read first, so a wrong revision is a usage error whatever the model holds.
     base: bytes | str | None = None  # the model in the revision, or why there is none
@@ -210,7 +214,7 @@ def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
             _markdown_report(file, False, error.problems, [], None, out)
         else:
             print_problems(error.problems, out)
-            print(_summary(file, error.problems), file=out)
+            print(summary(file, error.problems), file=out)
         return EXIT_INVALID
     findings = check(loaded.model)
     baseline = None if base is None else _baseline(arguments.baseline, base, path, findings, loaded.model)
@@ -256,10 +260,8 @@ def _baseline(revision: str, base: bytes | str, path: Path, findings: Sequence[F
     return Baseline(revision, tuple(new_since(findings, model.data, check(base_model), base_model.data, renamed)))
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "check", help="report what the statement fails to say that the GDPR requires (after validating)")
-    parser.add_argument("file", nargs="?", metavar="FILE", help=f"the model file (default: {DEFAULT_MODEL})")
+def configure(parser: argparse.ArgumentParser, name: str = "check") -> None:
+    add_model_argument(parser)
     parser.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
     parser.add_argument("--baseline", metavar="REV",
                         help="list every finding, but fail only on those the model in git revision REV did not "
@@ -270,4 +272,4 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=command_check)
 
 
-__all__ = ["command_check", "format_finding", "register"]
+__all__ = ["command_check", "configure", "format_finding"]

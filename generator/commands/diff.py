@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from generator.cli import EXIT_INVALID, EXIT_OK, UsageError, _model_path, print_problems
+from generator.commands.common import EXIT_INVALID, EXIT_OK, UsageError, model_file, model_path, print_problems
 from generator.diff import FORMATTERS, diff_models, load_wording
 from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import LoadedModel, read_model, read_model_bytes
@@ -79,10 +79,8 @@ def sides(arguments: argparse.Namespace) -> tuple[Side, Side]:
     if len(files) == 1:
         raise UsageError(f"{PROG}: give two files to compare, OLD and NEW, or none to compare git revisions")
     if files:
-        for name in files:
-            if not Path(name).is_file():
-                raise UsageError(f"{PROG}: no model file at {name}")
-        return file_side("old", Path(files[0])), file_side("new", Path(files[1]))
+        old, new = (model_file(name, PROG) for name in files)
+        return file_side("old", old), file_side("new", new)
 
     path = Path(arguments.file) if arguments.file else DEFAULT_MODEL
     try:
@@ -92,7 +90,7 @@ def sides(arguments: argparse.Namespace) -> tuple[Side, Side]:
     base = arguments.from_revision or short(default_base(path))
     old = revision_side("old", base, path)
     if arguments.to_revision is None:
-        return old, file_side("new", _model_path(arguments))
+        return old, file_side("new", model_path(arguments))
     return old, revision_side("new", arguments.to_revision, path)
 
 
@@ -125,19 +123,15 @@ def command_diff(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_INVALID if arguments.strict and diff.not_raised else EXIT_OK
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser(
-        "diff",
-        help="say in words what a change to the model changes for readers of the statement",
-        description=(
-            "Compare two versions of the model and say what changes for a reader of the statement: "
-            "entries and fields added, removed or changed, with the values before and after. Without "
-            "files, compares the model in git's merge base with main (or HEAD) with the working tree."),
-        epilog=(
-            "Exit 0 when both sides are valid; 1 when a side is not valid, and with --strict also when "
-            "readers would see a change but `version` and `effective_date` were not both raised (always "
-            "printed as a warning); 2 for a usage error, such as a revision git does not know."),
-    )
+def configure(parser: argparse.ArgumentParser, name: str = "diff") -> None:
+    parser.description = (
+        "Compare two versions of the model and say what changes for a reader of the statement: "
+        "entries and fields added, removed or changed, with the values before and after. Without "
+        "files, compares the model in git's merge base with main (or HEAD) with the working tree.")
+    parser.epilog = (
+        "Exit 0 when both sides are valid; 1 when a side is not valid, and with --strict also when "
+        "readers would see a change but `version` and `effective_date` were not both raised (always "
+        "printed as a warning); 2 for a usage error, such as a revision git does not know.")
     parser.add_argument("old", nargs="?", metavar="OLD", help="the old model file")
     parser.add_argument("new", nargs="?", metavar="NEW", help="the new model file")
     parser.add_argument("--from", dest="from_revision", metavar="REV",

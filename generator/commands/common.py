@@ -1,0 +1,78 @@
+"""What the subcommands share: exit codes, usage errors, the model-file argument, the printing of
+located problems and the one-line summary. It imports no subcommand, and no subcommand imports
+another: each of them imports only this module and the stages it runs."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from generator.load import Document, load_file
+from generator.paths import DEFAULT_MODEL
+from generator.problems import InputError, Problem
+from generator.validate import Validation, validate
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+PROG = "privacy-statement"
+
+Command = Callable[[argparse.Namespace, TextIO], int]
+
+
+class UsageError(Exception):
+    """Bad command-line use (not bad model content): exit 2, the message on standard error."""
+
+
+def add_model_argument(parser: argparse.ArgumentParser) -> None:
+    """The optional FILE argument of the commands that read one model file."""
+    parser.add_argument("file", nargs="?", metavar="FILE", help=f"the model file (default: {DEFAULT_MODEL})")
+
+
+def model_file(given: str | Path, prog: str = PROG) -> Path:
+    """The path of a model file named on the command line, or a UsageError saying what is there instead."""
+    path = Path(given)
+    if path.is_dir():
+        inside = path / DEFAULT_MODEL.name
+        hint = f"; did you mean {inside}?" if inside.is_file() else " (give the path of the YAML file)"
+        raise UsageError(f"{prog}: {path} is a folder, not a model file{hint}")
+    if not path.is_file():
+        raise UsageError(f"{prog}: no model file at {path} (give the path to {DEFAULT_MODEL.name}, "
+                         "or run from the project folder)")
+    return path
+
+
+def model_path(arguments: argparse.Namespace, prog: str = PROG) -> Path:
+    """The model file the command reads: its FILE argument, or data/processing.yaml."""
+    return model_file(arguments.file or DEFAULT_MODEL, prog)
+
+
+def print_problems(problems: Sequence[Problem], out: TextIO) -> None:
+    for problem in problems:
+        print(problem.format(), file=out)
+
+
+def load_and_validate(path: Path) -> tuple[Document | None, Validation | None, list[Problem]]:
+    """The first two stages; the problems that stopped them, or the validation's own."""
+    try:
+        document = load_file(path, str(path))
+    except InputError as error:
+        return None, None, error.problems
+    validation = validate(document)
+    return document, validation, validation.problems
+
+
+def plural(number: int, word: str) -> str:
+    return f"{number} {word}{'s' * (number != 1)}"
+
+
+def summary(file: str, problems: Sequence[Problem]) -> str:
+    """`FILE: valid (N warnings)` or `FILE: invalid: N errors, M warnings`."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if errors:
+        return f"{file}: invalid: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    return f"{file}: valid ({plural(warnings, 'warning')})"

@@ -1,0 +1,44 @@
+"""`privacy-statement validate` (the model against the schema and its id references) and
+`privacy-statement schema` (print the schema). Neither imports the later stages."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from generator.commands.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    add_model_argument,
+    load_and_validate,
+    model_path,
+    print_problems,
+    summary,
+)
+from generator.paths import SCHEMA_PATH
+
+
+def command_validate(arguments: argparse.Namespace, out: TextIO) -> int:
+    path = model_path(arguments)
+    _, _, problems = load_and_validate(path)
+    print_problems(problems, out)
+    print(summary(str(path), problems), file=out)
+    failing = [p for p in problems if p.severity == "error" or arguments.strict]
+    return EXIT_INVALID if failing else EXIT_OK
+
+
+def command_schema(arguments: argparse.Namespace, out: TextIO) -> int:
+    out.write(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+def configure(parser: argparse.ArgumentParser, name: str) -> None:
+    if name == "schema":
+        parser.set_defaults(run=command_schema)
+        return
+    add_model_argument(parser)
+    parser.add_argument("--strict", action="store_true", help="fail on warnings (such as unused entries) too")
+    parser.set_defaults(run=command_validate)
+
+
+__all__ = ["command_schema", "command_validate", "configure"]
