@@ -8,6 +8,7 @@ the model's `acknowledged_findings`, stay in the result, marked acknowledged wit
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,7 +32,7 @@ REQUIRED_RIGHTS = ("access", "rectification", "erasure", "restriction", "portabi
 APPENDIX_FIELDS = ("subject_matter", "duration", "nature_and_purpose", "data_types", "data_subject_categories",
                    "sub_processors", "security_measures")
 # Rules about acknowledgements themselves: they run after matching and cannot be acknowledged.
-ACKNOWLEDGEMENT_RULES = ("acknowledgement-unmatched", "acknowledgement-unknown-rule")
+ACKNOWLEDGEMENT_RULES = ("acknowledgement-unmatched", "acknowledgement-unknown-rule", "acknowledgement-unused")
 # The field that names a list entry, so a finding keeps its identity when entries are reordered.
 NAMING_FIELDS = ("id", "recipient", "right")
 
@@ -373,17 +374,111 @@ def processor_appendices(context: _Context) -> Iterator[Finding]:
 
 # --- acknowledgements ----------------------------------------------------------------------------
 
+# One step of a field path as editors write it: `.name` (or `name` first) or `[entry]`.
+_PATH_STEP = re.compile(r"(?:^|\.)([^.\[\]]+)|\[([^\[\]]+)\]")
+
+
+def _path_steps(text: str) -> list[tuple[str, bool]] | None:
+    """`purposes[surveys].legal_basis` as [("purposes", False), ("surveys", True), ("legal_basis", False)];
+    None when the text is not a field path."""
+    steps: list[tuple[str, bool]] = []
+    position = 0
+    for match in _PATH_STEP.finditer(text):
+        if match.start() != position:
+            return None
+        position = match.end()
+        name, entry = match.groups()
+        steps.append((entry, True) if entry is not None else (name, False))
+    return steps if steps and position == len(text) else None
+
+
+def _entry_name(entry: Any) -> str | None:
+    """What names a list entry: its id (a transfer's recipient, a right's right)."""
+    if isinstance(entry, Mapping):
+        return next((entry[key] for key in NAMING_FIELDS if isinstance(entry.get(key), str)), None)
+    return None
+
+
+Steps = tuple[str | int, ...]  # field names, "[name]" for a named list entry, numbers for plain list items
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What an acknowledgement's `at` names: the finding's steps, or why it names none."""
+
+    steps: Steps | None = None
+    by_position: str | None = None  # the path naming by id the entry now at the position written
+    gone: tuple[str, str] | None = None  # (the list, the entry) when the model has no such entry
+
+
+def _target(at: str, data: Mapping[str, Any]) -> _Target:
+    """The steps of the finding `at` names, as `finding_key` makes them. Never a list position where
+    the entries have names: a position is whichever entry happens to stand there."""
+    parsed = _path_steps(at)
+    if parsed is None:
+        return _Target()
+    node: Any = data
+    steps: list[str | int] = []
+    for number, (step, is_entry) in enumerate(parsed):
+        if not is_entry:
+            steps.append(step)
+            node = node.get(step) if isinstance(node, Mapping) else None
+            continue
+        if not isinstance(node, list):
+            return _Target()
+        named = [entry for entry in node if _entry_name(entry) == step]
+        position = int(step) if step.isdigit() and int(step) < len(node) else None
+        if named:
+            steps.append(f"[{step}]")
+            node = named[0]
+        elif position is not None and _entry_name(node[position]) is None:
+            steps.append(position)  # a list of plain values: its positions are all there is
+            node = node[position]
+        elif position is not None:
+            rest = [f"[{name}]" if is_entry else name for name, is_entry in parsed[number + 1:]]
+            return _Target(by_position=written_path((*steps, f"[{_entry_name(node[position])}]", *rest)))
+        else:
+            return _Target(gone=(written_path(tuple(steps)), step))
+    return _Target(steps=tuple(steps))
+
+
+def written_path(steps: Steps) -> str:
+    """Steps as editors write a path: `purposes[surveys].legal_basis`."""
+    text = ""
+    for step in steps:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        elif step.startswith("["):
+            text += step
+        else:
+            text += f".{step}" if text else step
+    return text
+
+
+def acknowledgement_path(finding: Finding, data: Mapping[str, Any]) -> str:
+    """The path an acknowledgement of `finding` gives in `at`: the finding's path with each list entry
+    named by its id (`purposes[surveys].legal_basis`, not `purposes[10].legal_basis`)."""
+    return written_path(finding_key(finding, data)[1])
+
+
 def _acknowledge(context: _Context, findings: list[Finding]) -> list[Finding]:
-    """Mark the findings the model acknowledges; report acknowledgements that match nothing."""
+    """Mark the findings the model acknowledges; report acknowledgements that match nothing.
+
+    An acknowledgement names a finding by rule and path, each list entry in the path by its id, so
+    it stays with its entry when entries are added, removed or moved; one that names an entry by its
+    position, or an entry the model no longer has, acknowledges nothing and is reported."""
     rules = context.catalogue.rules
-    open_by_key = {(finding.rule, finding.at): index for index, finding in enumerate(findings)}
+    open_by_key: dict[tuple[str, Steps], list[int]] = {}
+    for index, finding in enumerate(findings):
+        open_by_key.setdefault((finding.rule, finding_key(finding, context.data)[1]), []).append(index)
     result = list(findings)
-    claimed: dict[tuple[str, str], str] = {}
+    claimed: dict[tuple[str, Steps], str] = {}
     extra: list[Finding] = []
     for number, entry in context.entries("acknowledged_findings"):
         path = ("acknowledged_findings", number)
-        key = (entry["rule"], entry["at"])
         shown = {"rule": entry["rule"], "at": _one_line_quoted(entry["at"])}
+        target = _target(entry["at"], context.data)
+        key = (entry["rule"], target.steps or ())
         if entry["rule"] in ACKNOWLEDGEMENT_RULES:
             extra.append(context.finding("acknowledgement-unknown-rule", (*path, "rule"), "not-acknowledgeable",
                                          **shown))
@@ -391,15 +486,23 @@ def _acknowledge(context: _Context, findings: list[Finding]) -> list[Finding]:
             known = [rule for rule in rules if rule not in ACKNOWLEDGEMENT_RULES]
             extra.append(context.finding("acknowledgement-unknown-rule", (*path, "rule"),
                                          suggestion=suggestion(entry["rule"], known), **shown))
-        elif key in claimed:
+        elif target.gone is not None:
+            where, name = target.gone
+            extra.append(context.finding("acknowledgement-unused", (*path, "at"), list=where,
+                                         entry=one_line(name), **shown))
+        elif target.by_position is not None:
+            extra.append(context.finding("acknowledgement-unmatched", (*path, "at"), "by-position",
+                                         instead=target.by_position, **shown))
+        elif target.steps is not None and key in claimed:
             extra.append(context.finding("acknowledgement-unmatched", (*path, "at"), "duplicate",
                                          first=claimed[key], **shown))
-        elif key in open_by_key:
+        elif target.steps is not None and key in open_by_key:
             claimed[key] = format_path(path)
-            index = open_by_key[key]
-            result[index] = _with_acknowledgement(result[index], entry["reason"])
+            for index in open_by_key[key]:
+                result[index] = _with_acknowledgement(result[index], entry["reason"])
         else:
-            same_rule = sorted({finding.at for finding in findings if finding.rule == entry["rule"]})
+            same_rule = sorted({acknowledgement_path(finding, context.data) for finding in findings
+                                if finding.rule == entry["rule"]})
             extra.append(context.finding("acknowledgement-unmatched", (*path, "at"),
                                          "elsewhere" if same_rule else None, paths=", ".join(same_rule), **shown))
     return result + extra
@@ -457,7 +560,7 @@ def count(findings: Iterable[Finding]) -> Counts:
 
 # --- comparing with an earlier version of the model ----------------------------------------------
 
-FindingKey = tuple[str, tuple[str | int, ...], bool]
+FindingKey = tuple[str, Steps, bool]
 # The collection whose ids a naming field holds, when it is not the list the entry is in.
 NAMED_COLLECTION = {"recipient": "recipients"}
 
@@ -504,5 +607,6 @@ def new_since(findings: Sequence[Finding], data: Mapping[str, Any],
     return flags
 
 
-__all__ = ["CHECKS", "Catalogue", "Counts", "Finding", "Rule", "check", "count", "finding_key",
-           "implemented_rules", "load_catalogue", "new_since", "one_line", "vague_phrases"]
+__all__ = ["CHECKS", "Catalogue", "Counts", "Finding", "Rule", "acknowledgement_path", "check", "count",
+           "finding_key", "implemented_rules", "load_catalogue", "new_since", "one_line", "vague_phrases",
+           "written_path"]

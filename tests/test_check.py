@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from generator.check import (
     CatalogueError,
     Counts,
     Finding,
+    acknowledgement_path,
     check,
     count,
     implemented_rules,
@@ -407,11 +409,20 @@ def test_checking_is_deterministic(tmp_path: Path) -> None:
     assert findings_for(text, tmp_path) == findings_for(text, tmp_path)
 
 
+@cache
+def acknowledgement_paths() -> dict[tuple[str, str], str]:
+    model = validate(load_file(REAL_MODEL)).model
+    assert model is not None
+    return {(f.rule, f.at): acknowledgement_path(f, model.data) for f in check(model)}
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(chosen=st.sets(st.sampled_from(sorted(REAL_FINDINGS)), max_size=6))
 def test_exactly_the_acknowledged_real_findings_are_marked(chosen: set[tuple[str, str]], tmp_path: Path) -> None:
     text = REAL_MODEL.read_text(encoding="utf-8")
-    text = acknowledging(text, *((rule, at, f"Accepted for this test: {rule}") for rule, at in sorted(chosen)))
+    paths = acknowledgement_paths()  # entries named by id, as acknowledgements name them
+    text = acknowledging(text, *((rule, paths[rule, at], f"Accepted for this test: {rule}")
+                                 for rule, at in sorted(chosen)))
     findings = findings_for(text, tmp_path)
     assert {(f.rule, f.at) for f in findings} == REAL_FINDINGS
     assert {(f.rule, f.at) for f in findings if f.acknowledged} == chosen

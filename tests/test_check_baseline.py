@@ -12,6 +12,10 @@ import pytest
 from conftest import CliResult, edited
 from test_diff_git import MODEL, commit, git
 
+from generator.check import Counts, Finding, count
+from generator.check import check as check_model
+from generator.pipeline import read_model_bytes
+
 KNOWN = re.compile(r" \[already in main\]$")
 SUMMARY = re.compile(r"^data/processing\.yaml: check: (\d+) errors, (\d+) warnings, 0 acknowledged; "
                      r"new since main: (\d+) errors?, (\d+) warnings?$")
@@ -261,3 +265,90 @@ def test_the_repository_is_the_one_holding_the_model(
 
 def totals_of(line: str, file: str) -> tuple[int, ...]:
     return totals(CliResult(0, line.replace(file, "data/processing.yaml", 1), ""))
+
+
+# --- acknowledgements name their entry by id, never by position ------------------------------------
+
+SURVEYS_GAP_REASON = "The legal team is deciding the basis of the surveys with the product owners."
+
+
+def acknowledging(text: str, *entries: tuple[str, str]) -> str:
+    block = "".join(f"  - rule: {rule}\n    at: {json.dumps(at)}\n    reason: {SURVEYS_GAP_REASON}\n"
+                    for rule, at in entries)
+    return edited(text, "acknowledged_findings: []\n", f"acknowledged_findings:\n{block}")
+
+
+def purpose_block(text: str, ident: str) -> str:
+    start = text.index(f"  - id: {ident}\n")
+    return text[start:text.index("  - id: ", start + 1)]
+
+
+def swapped(text: str, first: str, second: str) -> str:
+    """`text` with the purposes `first` and `second` (next to each other) in the other order."""
+    one, two = purpose_block(text, first), purpose_block(text, second)
+    return edited(text, one + two, two + one)
+
+
+def without(text: str, ident: str) -> str:
+    return edited(text, purpose_block(text, ident), "")
+
+
+def real_findings(text: str) -> list[Finding]:
+    return check_model(read_model_bytes(text.encode(), "processing.yaml").model)
+
+
+def legal_basis_findings(findings: list[Finding]) -> dict[str, bool]:
+    """Whose missing legal basis is reported, by purpose id in the message, and whether acknowledged."""
+    return {re.search(r'the purpose "([a-z-]+)"', f.message)[1]: f.acknowledged
+            for f in findings if f.rule == "purpose-legal-basis"}
+
+
+def test_an_acknowledgement_names_its_entry_by_id(real_text: str) -> None:
+    findings = real_findings(acknowledging(real_text, ("purpose-legal-basis", "purposes[surveys].legal_basis")))
+    acknowledged = [(f.rule, f.at, f.reason) for f in findings if f.acknowledged]
+    assert acknowledged == [("purpose-legal-basis", "purposes[10].legal_basis", SURVEYS_GAP_REASON)]
+    assert count(findings) == Counts(errors=46, warnings=2, acknowledged=1)
+    # Transfers are named by their recipient, rights by the right.
+    findings = real_findings(acknowledging(real_text, ("transfer-mechanism", "transfers[google].mechanism")))
+    assert [f.at for f in findings if f.acknowledged] == ["transfers[1].mechanism"]
+
+
+def test_removing_an_acknowledged_purpose_does_not_move_its_acknowledgement(real_text: str) -> None:
+    """Surveys (purposes[10]) goes; interest-profiles, the next purpose, takes its place in the list
+    but not its acknowledgement. The acknowledgement of the gone entry is itself reported."""
+    text = acknowledging(real_text, ("purpose-legal-basis", "purposes[surveys].legal_basis"))
+    findings = real_findings(without(text, "surveys"))
+    assert legal_basis_findings(findings)["interest-profiles"] is False
+    assert not any(f.acknowledged for f in findings)
+    [unused] = [f for f in findings if f.rule.startswith("acknowledgement-")]
+    assert (unused.rule, unused.severity, unused.at) == ("acknowledgement-unused", "warning",
+                                                         "acknowledged_findings[0].at")
+    assert '"surveys"' in unused.message and "purposes" in unused.message
+
+
+def test_an_acknowledgement_by_position_acknowledges_nothing_and_says_what_to_write(real_text: str) -> None:
+    """`purposes[10]` is whatever purpose happens to stand there: it acknowledges nothing, in place or
+    after the purposes move, and the finding about it names the path to write instead."""
+    text = acknowledging(real_text, ("purpose-legal-basis", "purposes[10].legal_basis"))
+    for model in (text, without(text, "surveys"), swapped(text, "surveys", "interest-profiles")):
+        findings = real_findings(model)
+        assert not any(f.acknowledged for f in findings)
+        [by_position] = [f for f in findings if f.rule.startswith("acknowledgement-")]
+        assert by_position.rule == "acknowledgement-unmatched"
+        assert by_position.at == "acknowledged_findings[0].at"
+    assert "purposes[surveys].legal_basis" in real_findings(text)[-1].message
+
+
+@pytest.mark.parametrize("at", ["purposes[surveys].legal_basis", "purposes[10].legal_basis"])
+def test_swapping_two_purposes_makes_no_finding_new(
+    tmp_path: Path, cli_process: Callable[..., CliResult], real_text: str, at: str
+) -> None:
+    base = acknowledging(real_text, ("purpose-legal-basis", at))
+    repository = new_repository(tmp_path, base, "the surveys gap accepted")
+    write(repository, swapped(base, "surveys", "interest-profiles"))
+    result = check(repository, cli_process)
+    assert result.code == 0, new_lines(result)
+    assert new_lines(result) == []
+    acknowledged = 1 if "surveys" in at else 0
+    assert result.lines[-1].startswith(f"data/processing.yaml: check: {47 - acknowledged} errors, "
+                                       f"{2 + 1 - acknowledged} warnings, {acknowledged} acknowledged; ")
