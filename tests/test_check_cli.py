@@ -171,7 +171,8 @@ def test_json_report_of_an_invalid_model(cli: Cli, complete_text: str, tmp_path:
 def test_markdown_report_groups_by_severity_with_the_article(cli: Cli, complete_text: str, tmp_path: Path) -> None:
     text = edited(edited(complete_text, *NO_DPO_EMAIL), *NO_POSTAL_ADDRESS)
     text = edited(text, "    lifetime: P13M", "    lifetime: null")
-    text = acknowledging(text, "tracker-lifetime", "trackers[site-statistics].lifetime", "Set by the provider | varies <b>.")
+    text = acknowledging(text, "tracker-lifetime", "trackers[site-statistics].lifetime",
+                         "Set by the provider | varies <b>.")
     path = model_file(tmp_path, text)
     result = cli("check", "--format", "markdown", path)
     assert result.code == 1
