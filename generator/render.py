@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+import string
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -20,6 +21,8 @@ from typing import Any
 from xml.etree import ElementTree
 
 import jinja2
+from babel import Locale
+from babel.dates import format_date
 from markupsafe import Markup
 
 from generator.history import History, Status, Version, build_date, date_versions
@@ -28,6 +31,8 @@ from generator.paths import POLICY_DIR
 from generator.validate import Model, load_schema
 
 DEFAULT_LANGUAGE = "en"
+# The languages a model text may have (the schema's `text`), in the order a missing one is replaced.
+LANGUAGES = ("en", "sv")
 STATEMENT_PAGE = "privacy/index.md"
 CHANGES_PAGE = "privacy/changes.md"
 FEED_FILE = "privacy/changes.xml"
@@ -62,6 +67,38 @@ def anchor(ident: str) -> Markup:
     if not _ANCHOR.match(ident):
         raise ValueError(f"not an id: {ident!r}")
     return Markup(ident)
+
+
+def fill(wording: str, **values: object) -> Markup:
+    """A sentence of the policy's wording with its `{name}` places filled: the wording and every
+    plain value are escaped, a value that is already markup (a link, a marked text) is kept."""
+    parts: list[str] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(wording):
+        parts.append(_escape_inline(literal))
+        if name is not None:
+            value = values[name]
+            parts.append(value if isinstance(value, Markup) else escape(value))
+    return Markup("".join(parts))
+
+
+def _escape_inline(text: str) -> str:
+    """As escape, for a piece of a sentence: its spaces at either end are kept."""
+    if not text.strip():
+        return " " if text else ""
+    core = escape(text)
+    return (" " if text[0].isspace() else "") + core + (" " if text[-1].isspace() else "")
+
+
+def join(values: Iterable[object], separator: str = "") -> Markup:
+    """Jinja's join for this renderer: each value escaped unless it is markup already, so a marked
+    text (see Renderer.text) keeps its markup when listed."""
+    return Markup(_escape_inline(separator)).join(
+        value if isinstance(value, Markup) else Markup(escape(value)) for value in values)
+
+
+def strong(value: object) -> Markup:
+    """A value in bold (Markdown's strong emphasis), escaped."""
+    return Markup(f"**{escape(value)}**")
 
 
 def _finalize(value: object) -> object:
@@ -118,6 +155,7 @@ class Renderer:
     def __init__(self, policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE) -> None:
         self.language = language
         self.texts = load_texts(policy_dir, language)
+        self.locale = Locale.parse(self.texts["locale"])
         self.eea = load_eea(policy_dir)
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(policy_dir / "templates"),
@@ -132,7 +170,9 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.environment.filters.update(
-            t=self.translate,
+            t=self.text,
+            fill=fill,
+            join=join,
             link=self.link,
             duration=self.duration,
             long_date=self.long_date,
@@ -142,19 +182,42 @@ class Renderer:
             page_link=self.page_link,
             pick=pick,
             anchor=anchor,
+            strong=strong,
         )
 
     # --- filters ------------------------------------------------------------------------------
 
+    def language_of(self, text: Mapping[str, str]) -> str:
+        """The language a model text is shown in: the page's, or the first the text has."""
+        if text.get(self.language):
+            return self.language
+        return next(language for language in LANGUAGES if text.get(language))
+
     def translate(self, text: Mapping[str, str] | None) -> str:
-        """A model text in the page's language, English where it has no translation yet."""
+        """A model text in the page's language, as plain text; in another language where it has no
+        translation yet (see `text` for how pages mark that)."""
         if text is None:
             return self.texts["not_stated"]
-        return text.get(self.language) or text[DEFAULT_LANGUAGE]
+        return text[self.language_of(text)]
+
+    def text(self, text: Mapping[str, str] | None) -> Markup:
+        """A model text for a page, escaped. A text shown in another language than the page's is
+        wrapped in an element that says its language, so a screen reader reads it in the right
+        voice; the wrapper is the renderer's own, with a language code from LANGUAGES, never input."""
+        if text is None:
+            return Markup(escape(self.texts["not_stated"]))
+        language = self.language_of(text)
+        shown = escape(text[language])
+        if language == self.language:
+            return Markup(shown)
+        # `language` is one of LANGUAGES (see language_of), never a string from the model.
+        return Markup(f'<span lang="{language}">{shown}</span>')
 
     def link(self, url: str, label: object = None) -> Markup:
         """An HTML link to a model URL; anything but https:/mailto: is shown as plain text."""
-        shown = escape(label if label is not None else url.removeprefix("mailto:"))
+        if label is None:
+            label = url.removeprefix("mailto:")
+        shown = label if isinstance(label, Markup) else escape(label)
         if not _SAFE_LINK.match(url):
             return Markup(shown)
         return Markup(f'<a href="{html.escape(url, quote=True)}">{shown}</a>')
@@ -179,11 +242,13 @@ class Renderer:
         return parts[0]
 
     def long_date(self, value: str | date) -> str:
+        """A date as the page's language writes it in full: "25 November 2026", "25 november 2026"."""
         day = value if isinstance(value, date) else date.fromisoformat(value)
-        return f"{day.day} {self.texts['months'][day.month - 1]} {day.year}"
+        return format_date(day, self.texts["date_format"], locale=self.locale)
 
     def country(self, code: str) -> str:
-        return self.texts["countries"].get(code, code)
+        """An ISO 3166-1 alpha-2 code as the country's name in the page's language."""
+        return str(self.locale.territories.get(code, code))
 
     def outside_eea(self, code: str) -> bool:
         return code not in self.eea
@@ -195,9 +260,10 @@ class Renderer:
     def page_link(target: str, label: object) -> Markup:
         """A Markdown link to another generated page; targets are built from ids, which the schema
         restricts to lower-case words, so only those characters are let through."""
+        shown = label if isinstance(label, Markup) else escape(label)
         if not _PAGE_TARGET.match(target):
-            return Markup(escape(label))
-        return Markup(f"[{escape(label)}]({target})")
+            return Markup(shown)
+        return Markup(f"[{shown}]({target})")
 
     # --- pages --------------------------------------------------------------------------------
 
@@ -376,7 +442,7 @@ def atom_feed(views: list[VersionView], data: Mapping[str, Any],
 
     feed = ElementTree.Element(f"{{{atom}}}feed")
     element(feed, "id", feed_id)
-    element(feed, "title", texts["feed_title"])
+    element(feed, "title", texts["feed_title"].format(controller=data["controller"]["legal_name"]))
     element(feed, "updated", f"{max(view.effective_date for view in views).isoformat()}T00:00:00Z")
     element(feed, "author").append(_named(atom, data["controller"]["legal_name"]))
     element(feed, "link", rel="alternate", type="text/html", href="changes/")

@@ -22,7 +22,7 @@ from generator.diff import describe_changes
 from generator.history import History, build_date, read_history, skipped_messages
 from generator.pipeline import read_model
 from generator.problems import InputError
-from generator.render import render_site
+from generator.render import DEFAULT_LANGUAGE, LANGUAGES, render_site
 
 
 def skipped_warnings(history: History, display_name: str) -> list[str]:
@@ -45,7 +45,8 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
     history = read_history(loaded.model, path, build_date(), str(path))
     for line in skipped_warnings(history, str(path)):
         print(line, file=out)
-    site = render_site(loaded.model, history=history, describe_changes=describe_changes)
+    site = render_site(loaded.model, history=history, describe_changes=describe_changes,
+                       language=arguments.language)
     try:
         written = write_pages(site, Path(arguments.out), path)
     except OutputRefused as error:
@@ -64,6 +65,8 @@ def configure(parser: argparse.ArgumentParser, name: str = "build") -> None:
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="the folder to write the pages into: a new or empty folder, or one an "
                              "earlier build wrote (it is replaced)")
+    parser.add_argument("--language", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
+                        help=f"the language of the pages (default: {DEFAULT_LANGUAGE})")
     parser.set_defaults(run=command_build)
 
 
