@@ -3,6 +3,13 @@
 It validates the model before MkDocs touches the output folder (on_config runs before the site
 directory is cleaned), serves the rendered pages as generated files, builds the navigation when
 mkdocs.yml gives none, and makes `mkdocs serve` rebuild when the model or the policy changes.
+
+One MkDocs build makes the site in one language (the plugin's `language`). With `languages` (each
+language and the MkDocs configuration of its site, which inherits the others' with `INHERIT:`), the
+build that MkDocs was started with makes the whole site: its own language into SITE_DIR/LANGUAGE/,
+then every other language's configuration into a folder of its own beside it, and SITE_DIR/index.html
+leading to the first language. Each language's pages link to the same page in the others
+(`extra.alternate`, which the plugin sets, and the theme's language selector).
 Each build starts by forgetting what the core cached from the policy files, so a rebuild under
 `mkdocs serve` sees an edited schema, text, rule list or template. Revisions of the model left out
 of the version history are logged as warnings, which `mkdocs build --strict` turns into a failure.
@@ -11,11 +18,13 @@ of the version history are logged as warnings, which `mkdocs build --strict` tur
 from __future__ import annotations
 
 import html
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import config_options
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import config_options, load_config
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -27,7 +36,16 @@ from generator.history import build_date, read_history, skipped_messages
 from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import read_model
 from generator.problems import InputError
-from generator.render import NavItem, NavSection, Page, RenderedSite, load_texts, render_site
+from generator.render import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    NavItem,
+    NavSection,
+    Page,
+    RenderedSite,
+    load_texts,
+    render_site,
+)
 
 log = get_plugin_logger("privacy-statement")
 
@@ -52,6 +70,31 @@ def forget_policy_caches() -> None:
 class PrivacyStatementConfig(Config):
     model = config_options.Type(str, default=str(DEFAULT_MODEL))
     policy = config_options.Type(str, default="")
+    # The language of this build's pages.
+    language = config_options.Choice(LANGUAGES, default=DEFAULT_LANGUAGE)
+    # Every language of the site with its MkDocs configuration file (relative to this one), the
+    # language / leads to first. Empty: a site in the one language, written to the site folder itself.
+    languages = config_options.Type(dict, default={})
+
+
+def language_site(root: str, language: str) -> str:
+    """Where a language's site goes inside the whole site's folder (or its address under site_url)."""
+    return root.rstrip("/") + "/" + language + "/" if "://" in root else str(Path(root) / language)
+
+
+def entry_page(site_name: str, languages: dict[str, str]) -> str:
+    """The whole site's /: a page that leads to the first language's site at once, and links to each.
+    `languages` maps each language to its name, in that language."""
+    first = next(iter(languages))
+    links = " | ".join(f'<a href="{code}/" hreflang="{code}" lang="{code}">{html.escape(name)}</a>'
+                       for code, name in languages.items())
+    alternates = "".join(f'\n<link rel="alternate" hreflang="{code}" href="{code}/">' for code in languages)
+    return (f'<!doctype html>\n<html lang="{first}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+            f"<title>{html.escape(site_name)}</title>\n"
+            f'<meta http-equiv="refresh" content="0; url={first}/">\n<link rel="canonical" href="{first}/">'
+            f"{alternates}\n</head>\n<body>\n<main><h1>{html.escape(site_name)}</h1>\n<p>{links}</p></main>\n"
+            "</body>\n</html>\n")
 
 
 def _nav_entry(item: NavItem) -> dict[str, Any]:
@@ -75,12 +118,43 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
     def __init__(self) -> None:
         self.site: RenderedSite | None = None
         self.watched: list[Path] = []
+        # Set on the plugin of a language's build that another build started (see on_post_build).
+        self.part_of_site = False
+        self.site_root: str | None = None  # the whole site's folder, when this build makes it
+        self.site_url_root: str | None = None
+        self.languages: dict[str, Path] = {}
+        self.language_names: dict[str, str] = {}
+
+    def _languages(self, root: Path) -> dict[str, Path]:
+        languages = {str(code): root / str(path) for code, path in self.config.languages.items()}
+        unknown = sorted(set(languages) - set(LANGUAGES))
+        if unknown:
+            raise PluginError(f"privacy-statement: languages: {', '.join(unknown)} is not a language of the "
+                              f"model's texts ({', '.join(LANGUAGES)})")
+        if languages and self.config.language not in languages:
+            raise PluginError(f"privacy-statement: language {self.config.language} is not one of "
+                              f"languages ({', '.join(languages)})")
+        return languages
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         forget_policy_caches()
         root = Path(config.config_file_path or ".").resolve().parent
         model_path = root / self.config.model
         policy_dir = (root / self.config.policy) if self.config.policy else POLICY_DIR
+        languages = self._languages(root)
+        self.languages = languages
+        config.extra["page_not_found"] = load_texts(policy_dir, self.config.language)["page_not_found"]
+        if languages:
+            names = {code: load_texts(policy_dir, code)["language_name"] for code in languages}
+            config.extra["alternate"] = [{"name": name, "link": f"../{code}/", "lang": code}
+                                         for code, name in names.items()]
+            self.language_names = names
+            if not self.part_of_site:
+                self.site_root = config.site_dir
+                config.site_dir = language_site(config.site_dir, self.config.language)
+                self.site_url_root = config.site_url
+                if config.site_url:
+                    config.site_url = language_site(config.site_url, self.config.language)
         try:
             loaded = read_model(model_path, self.config.model)
         except InputError as error:
@@ -90,14 +164,49 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         for message in skipped_messages(history, self.config.model):
             log.warning(message)
         self.site = render_site(loaded.model, history=history, describe_changes=describe_changes,
-                                policy_dir=policy_dir)
+                                policy_dir=policy_dir, language=self.config.language)
         self.watched = [model_path.parent, policy_dir]
         if config.nav is None:
             docs = Path(config.docs_dir)
             hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-            home = load_texts(policy_dir, "en")["navigation"]["home"]
+            home = load_texts(policy_dir, self.config.language)["navigation"]["home"]
             config.nav = navigation(self.site, hand_written, home)
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.site_root is not None:
+            # MkDocs cleans only this language's folder; the other languages' are rebuilt after it.
+            root = Path(self.site_root)
+            if root.is_dir():
+                for entry in root.iterdir():
+                    if entry.name in self.languages and entry.name != self.config.language:
+                        shutil.rmtree(entry)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The whole site: every other language's build, into its folder beside this one, and /."""
+        if self.site_root is None:
+            return
+        for code, config_file in self.languages.items():
+            if code == self.config.language:
+                continue
+            other = load_config(config_file=str(config_file), site_dir=language_site(self.site_root, code),
+                                strict=config.strict)
+            if self.site_url_root is not None:
+                other.site_url = language_site(self.site_url_root, code)
+            plugins = [plugin for plugin in other.plugins.values() if isinstance(plugin, PrivacyStatementPlugin)]
+            for plugin in plugins:
+                plugin.part_of_site = True
+            if not any(plugin.config.language == code for plugin in plugins):
+                raise PluginError(f"privacy-statement: {config_file.name} builds no site in language {code}: "
+                                  f"set the privacy-statement plugin's `language: {code}` there")
+            self.watched.extend([Path(other.docs_dir), config_file])
+            other.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(other)
+            finally:
+                other.plugins.on_shutdown()
+        Path(self.site_root, "index.html").write_text(entry_page(config.site_name, self.language_names),
+                                                      encoding="utf-8")
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None, "on_config runs before on_files"
@@ -117,4 +226,4 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         return server
 
 
-__all__ = ["Page", "PrivacyStatementPlugin", "forget_policy_caches", "navigation"]
+__all__ = ["Page", "PrivacyStatementPlugin", "entry_page", "forget_policy_caches", "language_site", "navigation"]

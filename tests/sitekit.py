@@ -32,7 +32,8 @@ CHROMIUM_ARGS = [
 def copy_project(target: Path, model_text: str | None = None) -> Path:
     """The site's sources (mkdocs.yml, docs/, policy/, data/) in `target`, optionally with another model."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(PROJECT_ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    for config in sorted(PROJECT_ROOT.glob("mkdocs*.yml")):
+        shutil.copy2(config, target / config.name)
     shutil.copytree(PROJECT_ROOT / "docs", target / "docs")
     shutil.copytree(PROJECT_ROOT / "policy", target / "policy")
     (target / "data").mkdir()

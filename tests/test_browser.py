@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from injection import injection_model_text
@@ -42,8 +43,9 @@ def _build(directory: Path, model_text: str | None = None) -> Path:
 
 @pytest.fixture(scope="module")
 def real_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The English site of the real model (the Swedish one beside it)."""
     with serve(_build(tmp_path_factory.mktemp("real"))) as url:
-        yield url
+        yield url + "en/"
 
 
 class Visit:
@@ -74,7 +76,9 @@ class Visit:
         return self.page
 
     def foreign_requests(self) -> list[str]:
-        return [url for url in self.requests if not url.startswith(self.base_url)]
+        """Requests to any other host than the site's own server."""
+        origin = urlsplit(self.base_url)._replace(path="/", query="", fragment="").geturl()
+        return [url for url in self.requests if not url.startswith(origin)]
 
     def close(self) -> None:
         self.context.close()
@@ -167,7 +171,8 @@ def test_no_serious_accessibility_violations(visit: Visit, path: str) -> None:
 def test_injected_model_runs_no_script(browser: Any, tmp_path: Path) -> None:
     site = _build(tmp_path / "injected", injection_model_text())
     with serve(site) as url:
-        visit = Visit(browser, url)
+        site = site / "en"
+        visit = Visit(browser, url + "en/")
         try:
             for path in ["", "privacy/", *sorted(
                     p.parent.relative_to(site).as_posix() + "/" for p in (site / "privacy").rglob("*/index.html"))]:
@@ -204,7 +209,7 @@ def test_mkdocs_serve_rebuilds_and_reloads_when_the_model_changes(browser: Any, 
         try:
             for _ in range(120):  # the first build takes a few seconds
                 try:
-                    visit.page.goto(visit.base_url + "privacy/")
+                    visit.page.goto(visit.base_url + "en/privacy/")
                     break
                 except Exception:
                     visit.page.wait_for_timeout(250)
@@ -222,3 +227,85 @@ def test_mkdocs_serve_rebuilds_and_reloads_when_the_model_changes(browser: Any, 
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl-C: mkdocs serve removes its temporary site
         server.wait(timeout=20)
+
+
+# --- the Swedish site, beside the English one ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole site of the real model: / and both languages."""
+    with serve(_build(tmp_path_factory.mktemp("both"))) as url:
+        yield url
+
+
+@pytest.fixture
+def visit_site(browser: Any, site_url: str) -> Iterator[Visit]:
+    opened = Visit(browser, site_url)
+    yield opened
+    opened.close()
+
+
+def test_slash_leads_to_the_swedish_statement_site(visit_site: Visit) -> None:
+    page = visit_site.open("")
+    page.wait_for_url(visit_site.base_url + "sv/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+
+
+def test_the_swedish_statement_has_swedish_headings_and_dates(visit_site: Visit) -> None:
+    page = visit_site.open("sv/privacy/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("h1").inner_text().rstrip("¶") == "Integritetspolicy"
+    toc = page.locator('nav.md-nav--secondary[aria-label="Innehållsförteckning"]')
+    texts = [" ".join(t.split()) for t in toc.locator("a.md-nav__link").all_inner_texts()]
+    assert texts[0] == "I korthet" and "11. Din rätt att göra invändningar" in texts
+    assert "gälla den 25 november 2026." in page.locator(".statement-version").inner_text()
+    assert page.locator("input.md-search__input").get_attribute("placeholder") == "Sök"
+
+
+def test_a_text_without_swedish_is_read_as_english(visit_site: Visit) -> None:
+    model = load_file(REAL_MODEL).data
+    page = visit_site.open("sv/privacy/")
+    name = model["data_subjects"][0]["name"]
+    assert "sv" not in name, "the real model now has Swedish here: pick a text that has none"
+    cell = page.locator("article td", has_text=name["en"]).first
+    assert cell.evaluate("element => element.querySelector('[lang]').closest('[lang]').lang") == "en"
+    heading = page.locator("h2#who-we-are")
+    assert heading.evaluate("element => element.closest('[lang]').lang") == "sv"
+
+
+def test_switching_language_on_a_tracker_page_lands_on_the_same_tracker_page(visit_site: Visit) -> None:
+    site = load_file(REAL_MODEL).data["sites"][0]["id"]
+    page = visit_site.open(f"sv/privacy/sites/{site}/")
+    page.locator(".md-header__option .md-select button").hover()
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == f"{visit_site.base_url}en/privacy/sites/{site}/"
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator(".md-header__option .md-select button").hover()
+    page.get_by_role("link", name="Svenska").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == f"{visit_site.base_url}sv/privacy/sites/{site}/"
+
+
+def test_the_swedish_search_finds_swedish_pages_only(visit_site: Visit) -> None:
+    page = visit_site.open("sv/privacy/")
+    results = search(page, "personuppgiftsansvarig")
+    assert "Integritetspolicy" in results
+    for link in page.locator(".md-search-result__item a").all():
+        assert "/en/" not in (link.get_attribute("href") or "")
+
+
+@pytest.mark.parametrize("path", _page_types())
+def test_no_serious_accessibility_violations_on_the_swedish_pages(visit_site: Visit, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = visit_site.open("sv/" + path)
+    results = Axe().run(page)
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        f"{[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+    assert serious == []
+    assert visit_site.foreign_requests() == [] and visit_site.failed == []

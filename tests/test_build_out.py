@@ -199,8 +199,8 @@ def test_mkdocs_logs_the_left_out_version_and_strict_mode_fails_on_it(broken_pas
     lenient = mkdocs_build(project, tmp_path / "lenient", "--no-strict")
     assert lenient.returncode == 0, lenient.stderr
     assert warning in lenient.stderr, lenient.stderr
-    assert (tmp_path / "lenient" / "privacy" / "versions" / "1.0.0" / "index.html").is_file()
-    assert not (tmp_path / "lenient" / "privacy" / "versions" / "0.9.0").exists()
+    assert (tmp_path / "lenient" / "en" / "privacy" / "versions" / "1.0.0" / "index.html").is_file()
+    assert not (tmp_path / "lenient" / "en" / "privacy" / "versions" / "0.9.0").exists()
     strict = mkdocs_build(project, tmp_path / "strict")
     assert strict.returncode == 1
     assert warning in strict.stderr and "Aborted with 1 warnings in strict mode!" in strict.stdout, strict
@@ -219,11 +219,11 @@ def test_a_second_build_in_the_same_process_reads_the_edited_policy(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
     project = copy_project(tmp_path / "project")
     config = project / "mkdocs.yml"
-    config.write_text(edited(config.read_text(encoding="utf-8"), "      model: data/processing.yaml\n",
-                             "      model: data/processing.yaml\n      policy: policy\n"), encoding="utf-8")
+    config.write_text(edited(config.read_text(encoding="utf-8"), "    model: data/processing.yaml\n",
+                             "    model: data/processing.yaml\n    policy: policy\n"), encoding="utf-8")
     monkeypatch.chdir(project)
     texts = project / "policy" / "texts" / "en.yaml"
-    services = Path("privacy", "services")
+    services = Path("en", "privacy", "services")
 
     mkdocs_api_build(project, tmp_path / "first")
     first = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "first" / services).rglob("*.html")))

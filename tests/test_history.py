@@ -61,7 +61,7 @@ def history_site(three_versions: Path) -> Path:
     site = three_versions / "site"
     result = mkdocs_build(three_versions, site, epoch=BUILD_DAY_EPOCH)
     assert result.returncode == 0, result.stderr
-    return site
+    return site / "en"
 
 
 def article(site: Path, page: str) -> str:
@@ -142,7 +142,7 @@ def test_a_build_outside_git_has_just_the_current_version(tmp_path: Path) -> Non
     project = copy_project(tmp_path / "project")
     site = project / "site"
     assert mkdocs_build(project, site, epoch=BUILD_DAY_EPOCH).returncode == 0
-    feed = ElementTree.parse(site / "privacy" / "changes.xml").getroot()
+    feed = ElementTree.parse(site / "en" / "privacy" / "changes.xml").getroot()
     assert len(feed.findall(f"{ATOM}entry")) == 1
 
 

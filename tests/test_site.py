@@ -23,7 +23,7 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
-    return site
+    return site / "en"
 
 
 @pytest.fixture(scope="module")
@@ -208,6 +208,7 @@ def test_injected_markup_renders_as_inert_text(tmp_path: Path) -> None:
     site = project / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
+    site = site / "en"
     pages = [site / "index.html", *sorted((site / "privacy").rglob("index.html"))]
     assert len(pages) >= 4
     for page in pages:

@@ -246,7 +246,7 @@ def test_diff_step_writes_what_changes_to_the_summary(
 def test_build_step(workflow: dict[str, Any], pull_request: Path) -> None:
     done = run_step(step_named(workflow, "pull-request", "Build the site"), pull_request, {})
     assert done.returncode == 0, done.stderr
-    statement = (pull_request / "site" / "privacy" / "index.html").read_text(encoding="utf-8")
+    statement = (pull_request / "site" / "en" / "privacy" / "index.html").read_text(encoding="utf-8")
     assert "i-Centrum" in statement
 
 
