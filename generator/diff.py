@@ -1,50 +1,61 @@
 """What a change to the model changes for readers of the statement, in words.
 
 `diff_models` compares two valid models and returns structured changes: which entry or field
-was added, removed or changed, with the values before and after already put in words (names of
-legal bases, durations, countries, the names of the entries an id refers to). `format_text`,
-`format_markdown` and `describe_changes` turn those into sentences. All wording comes from
-`policy/texts/diff.LANG.yaml` (sentences, field names) and `policy/texts/LANG.yaml` (names of
-the closed lists), through the renderer's own filters, so a value reads the same here as on the
-published statement.
+was added, removed, changed or moved, with the values before and after already put in words
+(names of legal bases, durations, countries, the names of the entries an id refers to).
+`format_text`, `format_markdown`, `format_json` and `describe_changes` turn those into sentences.
+All wording comes from `policy/texts/diff.LANG.yaml` (sentences, field names) and
+`policy/texts/LANG.yaml` (names of the closed lists), through the renderer's own filters, so a
+value reads the same here as on the published statement.
 
-The comparison follows the JSON Schema, so every field of the model is covered: entries of a
-list are matched by their id (transfers by recipient and country, rights by right), lists of ids
-and of texts are compared as sets, and texts compare with their whitespace folded, because the
-statement shows them that way.
+The comparison follows the JSON Schema, so every field of the model is covered, a field added to
+the schema included: entries of a list are matched by their id (transfers by recipient and
+country, rights by right, acknowledgements by rule and path), one entry to one entry even where
+two share a key; other lists are compared item by item, counting repeats and minding their order,
+since the pages show them in order; texts compare with their whitespace folded, because the pages
+show them that way.
+
+Whether readers see a change is not guessed: it is what the core renderer makes of it. Both
+models' pages are rendered (with the same version and date); when they are the same, no change is
+visible. Otherwise each change is undone alone in the new model (or made alone in the old one) and
+the pages rendered again: a change is visible when that alters a page. Changes no reader sees
+(acknowledgements, a translation no page shows, a renamed id only the model uses) are reported
+apart and do not ask for a new version.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import string
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from itertools import groupby
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.load import load_file
+from generator.load import Document, load_file
 from generator.paths import POLICY_DIR
 from generator.problems import FieldPath, format_path
-from generator.render import DEFAULT_LANGUAGE, SERVICES_DIR, SITES_DIR, Renderer, escape
-from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model, load_schema
+from generator.render import DEFAULT_LANGUAGE, Renderer, escape, render_site, renderer_for, service_page, site_page
+from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model, load_schema, walk
 
-Action = Literal["added", "removed", "changed", "item_added", "item_removed"]
+Action = Literal["added", "removed", "changed", "item_added", "item_removed", "item_count", "reordered", "moved",
+                 "address_changed"]
 
-# Shown as the comparison's first line (version and date), or never to readers (acknowledgements).
-NOT_COMPARED = frozenset({"version", "effective_date", "acknowledged_findings"})
+# Shown as the comparison's first line, not as changes.
+NOT_COMPARED = frozenset({"version", "effective_date"})
 # The lists whose entries are matched between the two models, by these fields.
 ENTRY_KEYS: dict[str, tuple[str, ...]] = {
     **{collection: ("id",) for collection in COLLECTIONS},
     "transfers": ("recipient", "country"),
     "rights.list": ("right",),
+    "acknowledged_findings": ("rule", "at"),
 }
-# Entries with a page of their own, whose id is the page's address: renaming it moves the page.
-PAGE_DIRS = {"sites": SITES_DIR, "services": SERVICES_DIR}
 # Fields holding ids (or lists of ids), by their place in the model, and the collection they name.
 REFERENCE_FIELDS: dict[str, str] = {
     ".".join(step for step in pattern if step != "*"): collection for collection, pattern in REFERENCES
@@ -53,11 +64,12 @@ REFERENCE_FIELDS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Change:
-    """One thing a reader of the statement would find different.
+    """One thing that differs between the two models.
 
     `field` and `entry` are places in the model without list numbers (`trackers.lifetime`,
     `trackers`); `path` is where the change is in the model file (the new one, the old one for
-    removals). `title`, `before`, `after`, `item` and `details` are already in words."""
+    removals). `title`, `before`, `after`, `item` and `details` are already in words. `visible`:
+    whether some page of the site differs because of it."""
 
     action: Action
     section: str
@@ -69,6 +81,7 @@ class Change:
     after: str | None = None
     item: str | None = None
     details: tuple[tuple[str, str], ...] = ()
+    visible: bool = True
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,16 @@ class ModelDiff:
     policy_dir: Path = field(default=POLICY_DIR, repr=False)
 
     @property
+    def visible_changes(self) -> tuple[Change, ...]:
+        """What readers of the published site would find different."""
+        return tuple(change for change in self.changes if change.visible)
+
+    @property
+    def hidden_changes(self) -> tuple[Change, ...]:
+        """Changes to the model that no page shows."""
+        return tuple(change for change in self.changes if not change.visible)
+
+    @property
     def version_raised(self) -> bool:
         return _version_key(self.new_version) > _version_key(self.old_version)
 
@@ -94,7 +117,7 @@ class ModelDiff:
     @property
     def not_raised(self) -> tuple[str, ...]:
         """`version` and/or `effective_date` when readers would see a change the two don't announce."""
-        if not self.changes:
+        if not self.visible_changes:
             return ()
         return tuple(name for name, raised in (("version", self.version_raised),
                                                ("effective_date", self.effective_date_raised)) if not raised)
@@ -110,23 +133,33 @@ def load_wording(policy_dir: Path, language: str) -> dict[str, Any]:
     return load_file(policy_dir / "texts" / f"diff.{language}.yaml").data
 
 
-# --- comparing ----------------------------------------------------------------------------------
+# --- values in words ----------------------------------------------------------------------------
 
 def _folded(value: Any) -> Any:
     """The value as a reader sees it: texts with their whitespace folded, as the pages show them."""
     if isinstance(value, str):
         return " ".join(value.split())
     if isinstance(value, dict):
-        return {key: _folded(item) for key, item in value.items()}
+        return {key: _folded(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
         return [_folded(item) for item in value]
     return value
+
+
+def _same(value: Any) -> str:
+    """A key under which values a reader cannot tell apart are equal."""
+    return json.dumps(_folded(value), sort_keys=True, ensure_ascii=False)
 
 
 def _get(data: Any, place: str) -> Any:
     for step in place.split("."):
         data = data.get(step) if isinstance(data, dict) else None
     return data
+
+
+def _address(page: str) -> str:
+    """A page's address on the site, as MkDocs gives it (directory URLs)."""
+    return page.removesuffix(".md") + "/"
 
 
 class _Words:
@@ -164,6 +197,8 @@ class _Words:
             return str(self.wording["not_stated"])
         name, schema = self.resolve(schema, value)
         if isinstance(value, list):
+            if not value:
+                return str(self.wording["empty_list"])
             items = schema.get("items", {})
             return str(self.wording["list_separator"]).join(self.value(item, items, place) for item in value)
         if place in REFERENCE_FIELDS:
@@ -216,6 +251,22 @@ class _Words:
             schema = self.resolve(schema["properties"][step], [])[1]
         return self.resolve(schema["items"], {})[1]
 
+    def times(self, count: int) -> str:
+        words = self.wording["times"]
+        return str(words.get(str(count), words["many"])).format(count=count)
+
+    def addresses(self, kind: str, entry: Mapping[str, Any]) -> list[str] | None:
+        """Where on the site an entry can be linked to (its page, or its anchor on the pages that show
+        it), for the entries whose id is part of an address; None for the others."""
+        if kind == "sites":
+            return [_address(site_page(entry["id"]))]
+        if kind == "services":
+            return [_address(service_page(entry["id"]))]
+        if kind == "trackers":
+            return [f"{_address(site_page(site['id']))}#{entry['id']}" for site in self.model.data.get("sites") or []
+                    if entry["id"] in site.get("trackers", [])]
+        return None
+
 
 def _fits(schema: Mapping[str, Any], value: Any) -> bool:
     if "const" in schema:
@@ -236,17 +287,83 @@ def label(wording: Mapping[str, Any], place: str) -> str:
     return str(wording["fields"].get(place, place.rsplit(".", 1)[-1].replace("_", " ")))
 
 
+# --- probes: one change alone, to see whether the pages show it ---------------------------------
+
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """How to isolate one change: an edit of a copy of one side's data (`new`: undo the change;
+    `old`: make it). Changes with the same key share one edit (the items of one list, say)."""
+
+    key: tuple[Any, ...]
+    side: Literal["old", "new"]
+    edit: Callable[[dict[str, Any]], None]
+
+
+def _container(data: Any, path: FieldPath) -> Any:
+    for step in path[:-1]:
+        data = data[step]
+    return data
+
+
+def _set(path: FieldPath, value: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        container = _container(data, path)
+        if value is _ABSENT:
+            container.pop(path[-1], None)
+        else:
+            container[path[-1]] = copy.deepcopy(value)
+    return edit
+
+
+def _delete(path: FieldPath) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        del _container(data, path)[path[-1]]
+    return edit
+
+
+def _renamed(collection: str, number: int, old_id: str, new_id: str) -> Callable[[dict[str, Any]], None]:
+    """Give entry `number` of `collection` its old id back, everywhere it is referred to."""
+    def edit(data: dict[str, Any]) -> None:
+        data[collection][number]["id"] = old_id
+        for referred, pattern in REFERENCES:
+            if referred == collection:
+                for path, value in list(walk(data, pattern)):
+                    if value == new_id:
+                        _container(data, path)[path[-1]] = old_id
+    return edit
+
+
+def _reordered(kind: str, pairs: Sequence[tuple[int, int]]) -> Callable[[dict[str, Any]], None]:
+    """Put the entries both models have back in the old model's order, leaving added ones in place."""
+    def edit(data: dict[str, Any]) -> None:
+        entries = _get(data, kind)
+        places = sorted(j for _, j in pairs)
+        in_old_order = [entries[j] for _, j in sorted(pairs)]
+        for place, entry in zip(places, in_old_order, strict=True):
+            entries[place] = entry
+    return edit
+
+
+# --- comparing ----------------------------------------------------------------------------------
+
+Matches = tuple[list[tuple[int, int]], list[int], list[int]]
+
+
 class _Comparison:
     def __init__(self, old: Model, new: Model, renderer: Renderer, wording: Mapping[str, Any]) -> None:
         self.old = _Words(old, renderer, wording)
         self.new = _Words(new, renderer, wording)
         self.wording = wording
         self.changes: list[Change] = []
+        self.probes: list[_Probe] = []
         # Matched entries, so that an id renamed with the entry's name unchanged is the same entry,
         # and references to it are compared by what they point at.
         self.id_map: dict[str, dict[str, str]] = {}
-        self.matches: dict[str, tuple[list[tuple[int, int]], list[int], list[int]]] = {}
-        for kind in ENTRY_KEYS:  # collections first: transfers are matched by their recipient's id
+        self.matches: dict[str, Matches] = {}
+        for kind in ENTRY_KEYS:  # collections first, in the order they refer to each other
             matched = self.match(kind)
             self.matches[kind] = matched
             if kind in COLLECTIONS:
@@ -263,37 +380,61 @@ class _Comparison:
             return [renamed.get(item, item) for item in value]
         return renamed.get(value, value)
 
-    def match(self, kind: str) -> tuple[list[tuple[int, int]], list[int], list[int]]:
-        """(old, new) pairs of the same entry, then the old entries removed and the new ones added."""
+    def mapped_entry(self, kind: str, entry: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: self.mapped(f"{kind}.{name}", value) for name, value in entry.items()}
+
+    def match(self, kind: str) -> Matches:
+        """(old, new) pairs of the same entry, then the old entries removed and the new ones added.
+
+        Entries with the same key are paired one to one: identical ones first, then in order, so two
+        transfers to one recipient and country stay two entries on each side."""
         old_entries, new_entries = _get(self.old.model.data, kind) or [], _get(self.new.model.data, kind) or []
         fields = ENTRY_KEYS[kind]
-        new_by_key = {tuple(entry.get(f) for f in fields): j for j, entry in enumerate(new_entries)}
-        pairs, removed = [], []
-        for i, entry in enumerate(old_entries):
-            j = new_by_key.get(tuple(self.mapped(f"{kind}.{f}", entry.get(f)) for f in fields))
+        old_mapped = [self.mapped_entry(kind, entry) for entry in old_entries]
+        unmatched: dict[str, list[int]] = {}
+        for j, entry in enumerate(new_entries):
+            unmatched.setdefault(_same([entry.get(name) for name in fields]), []).append(j)
+        pairs: list[tuple[int, int]] = []
+        waiting: list[int] = []
+        for i, entry in enumerate(old_mapped):  # identical entries first
+            candidates = unmatched.get(_same([entry.get(name) for name in fields]), [])
+            j = next((j for j in candidates if _same(new_entries[j]) == _same(entry)), None)
             if j is None:
-                removed.append(i)
+                waiting.append(i)
             else:
+                candidates.remove(j)
                 pairs.append((i, j))
-        added = sorted(set(range(len(new_entries))) - {j for _, j in pairs})
+        removed = []
+        for i in waiting:  # then the others with the same key, in order
+            candidates = unmatched.get(_same([old_mapped[i].get(name) for name in fields]), [])
+            if candidates:
+                pairs.append((i, candidates.pop(0)))
+            else:
+                removed.append(i)
+        added = sorted(j for candidates in unmatched.values() for j in candidates)
         if kind in COLLECTIONS:
             # An entry whose id changed is the same entry when readers know it by the same name,
             # or when nothing but the id changed.
-            for same in (lambda words, entry: _folded(words.title(kind, entry)),
-                         lambda words, entry: _folded({k: v for k, v in entry.items() if k not in fields})):
-                candidates: dict[str, int] = {}
+            sames: tuple[Callable[[_Words, Mapping[str, Any]], str], ...] = (
+                lambda words, entry: _same(words.title(kind, entry)),
+                lambda words, entry: _same({k: v for k, v in entry.items() if k not in fields}),
+            )
+            for same in sames:
+                candidates_by_value: dict[str, int] = {}
                 for j in added:
-                    candidates.setdefault(json.dumps(same(self.new, new_entries[j]), sort_keys=True), j)
+                    candidates_by_value.setdefault(same(self.new, new_entries[j]), j)
                 for i in list(removed):
-                    j = candidates.pop(json.dumps(same(self.old, old_entries[i]), sort_keys=True), None)
+                    entry = old_mapped[i] if same is sames[1] else old_entries[i]
+                    j = candidates_by_value.pop(same(self.old, entry), None)
                     if j is not None and j in added:
                         pairs.append((i, j))
                         removed.remove(i)
                         added.remove(j)
-        return pairs, removed, added
+        return sorted(pairs), removed, added
 
-    def add(self, action: Action, place: str, path: FieldPath, **words: Any) -> None:
+    def add(self, action: Action, place: str, path: FieldPath, probe: _Probe, **words: Any) -> None:
         self.changes.append(Change(action, place.split(".", 1)[0], format_path(path), **words))
+        self.probes.append(probe)
 
     def compare(self, old: Any, new: Any, schema: Mapping[str, Any], place: str, path: FieldPath,
                 entry: tuple[str, str] | None) -> None:
@@ -302,7 +443,7 @@ class _Comparison:
         if place in ENTRY_KEYS:
             self.compare_entries(place, path)
             return
-        if _folded(self.mapped(place, old)) == _folded(new):
+        if _same(self.mapped(place, old)) == _same(new):
             return
         kind, title = entry or (None, None)
         _, resolved = self.new.resolve(schema, new)
@@ -316,21 +457,35 @@ class _Comparison:
             before, after = self.old.value(old, schema, place), self.new.value(new, schema, place)
             if before == after and isinstance(old, dict) and isinstance(new, dict):
                 before, after = self.old.text(old, every_language=True), self.new.text(new, every_language=True)
-            self.add("changed", place, path, field=place, entry=kind, title=title, before=before, after=after)
+            self.add("changed", place, path, self.undo(path, old, place), field=place, entry=kind, title=title,
+                     before=before, after=after)
+
+    def undo(self, path: FieldPath, old: Any, place: str) -> _Probe:
+        """The new model with the field at `path` as it was."""
+        value = _ABSENT if old is None else self.mapped(place, old)
+        return _Probe(("field", path), "new", _set(path, value))
 
     def compare_lists(self, old: list[Any], new: list[Any], items: Mapping[str, Any], place: str,
                       path: FieldPath, entry: tuple[str, str] | None) -> None:
+        """Items removed and added, items now listed more or fewer times, and a new order."""
         kind, title = entry or (None, None)
-        old_folded = [_folded(value) for value in self.mapped(place, old)]
-        new_folded = [_folded(value) for value in new]
-        for value, folded in zip(old, old_folded, strict=True):
-            if folded not in new_folded:
-                self.add("item_removed", place, path, field=place, entry=kind, title=title,
-                         item=self.old.value(value, items, place))
-        for value, folded in zip(new, new_folded, strict=True):
-            if folded not in old_folded:
-                self.add("item_added", place, path, field=place, entry=kind, title=title,
-                         item=self.new.value(value, items, place))
+        probe = self.undo(path, old, place)
+        old_keys = [_same(value) for value in self.mapped(place, old)]
+        new_keys = [_same(value) for value in new]
+        old_count, new_count = Counter(old_keys), Counter(new_keys)
+        words = {"field": place, "entry": kind, "title": title}
+        for key, value in dict(zip(old_keys, old, strict=True)).items():
+            if not new_count[key]:
+                self.add("item_removed", place, path, probe, item=self.old.value(value, items, place), **words)
+        for key, value in dict(zip(new_keys, new, strict=True)).items():
+            if not old_count[key]:
+                self.add("item_added", place, path, probe, item=self.new.value(value, items, place), **words)
+            elif old_count[key] != new_count[key]:
+                self.add("item_count", place, path, probe, item=self.new.value(value, items, place),
+                         before=self.new.times(old_count[key]), after=self.new.times(new_count[key]), **words)
+        common = old_count & new_count
+        if _kept(old_keys, common) != _kept(new_keys, common):
+            self.add("reordered", place, path, probe, after=self.new.value(new, {"items": items}, place), **words)
 
     def compare_entries(self, kind: str, path: FieldPath) -> None:
         old_entries, new_entries = _get(self.old.model.data, kind) or [], _get(self.new.model.data, kind) or []
@@ -338,8 +493,10 @@ class _Comparison:
         pairs, removed, added = self.matches[kind]
         wanted = self.wording["entries"][kind].get("details", [])
         for i in removed:
-            self.add("removed", kind, (*path, i), entry=kind, title=self.old.title(kind, old_entries[i]))
+            self.add("removed", kind, (*path, i), _Probe(("removed", kind, i), "old", _delete((*path, i))),
+                     entry=kind, title=self.old.title(kind, old_entries[i]))
         old_of = {j: i for i, j in pairs}
+        moved = _moved(pairs)
         for j, new_entry in enumerate(new_entries):  # in the new model's order
             title = self.new.title(kind, new_entry)
             if j in added:
@@ -347,38 +504,156 @@ class _Comparison:
                     (label(self.wording, f"{kind}.{name}"),
                      self.new.value(new_entry.get(name), entry_schema["properties"][name], f"{kind}.{name}"))
                     for name in wanted)
-                self.add("added", kind, (*path, j), entry=kind, title=title, details=facts)
+                self.add("added", kind, (*path, j), _Probe(("added", kind, j), "new", _delete((*path, j))),
+                         entry=kind, title=title, details=facts)
                 continue
             old_entry = old_entries[old_of[j]]
-            if kind in PAGE_DIRS and old_entry["id"] != new_entry["id"]:
-                before, after = (self.new.quoted(f"{PAGE_DIRS[kind]}/{entry['id']}/")
-                                 for entry in (old_entry, new_entry))
-                self.add("changed", f"{kind}.id", (*path, j, "id"), field=f"{kind}.id", entry=kind, title=title,
-                         before=before, after=after)
+            if j in moved:
+                self.add("moved", kind, (*path, j), _Probe(("order", kind), "new", _reordered(kind, pairs)),
+                         entry=kind, title=title, before=str(old_of[j] + 1), after=str(j + 1))
+            if kind in COLLECTIONS and old_entry["id"] != new_entry["id"]:
+                self.compare_ids(kind, (*path, j), old_entry, new_entry, title)
             for name, sub in entry_schema["properties"].items():
                 if name in ENTRY_KEYS[kind]:
-                    continue  # the key is what matched the two; other renamed ids are no change for readers
+                    continue  # the key is what matched the two
                 self.compare(old_entry.get(name), new_entry.get(name), sub, f"{kind}.{name}",
                              (*path, j, name), (kind, title))
+
+    def compare_ids(self, kind: str, path: FieldPath, old_entry: Mapping[str, Any], new_entry: Mapping[str, Any],
+                    title: str) -> None:
+        """A renamed id: where the id is part of an address on the site, the address moves."""
+        probe = _Probe(("id", kind, path[-1]), "new", _renamed(kind, int(path[-1]), old_entry["id"], new_entry["id"]))
+        words = {"field": f"{kind}.id", "entry": kind, "title": title}
+        old_addresses, new_addresses = self.old.addresses(kind, old_entry), self.new.addresses(kind, new_entry)
+        if old_addresses or new_addresses:
+            before, after = (self.new.value([self.new.quoted(address) for address in addresses or []],
+                                            {"type": "array"}, "")
+                             for addresses in (old_addresses, new_addresses))
+            self.add("address_changed", f"{kind}.id", (*path, "id"), probe, before=before, after=after, **words)
+        else:
+            self.add("changed", f"{kind}.id", (*path, "id"), probe, before=self.old.quoted(old_entry["id"]),
+                     after=self.new.quoted(new_entry["id"]), **words)
+
+
+def _kept(keys: list[str], common: Counter[str]) -> list[str]:
+    """`keys` without the items the other side does not have (as many times as both have them)."""
+    left = Counter(common)
+    kept = []
+    for key in keys:
+        if left[key]:
+            kept.append(key)
+            left[key] -= 1
+    return kept
+
+
+def _moved(pairs: list[tuple[int, int]]) -> set[int]:
+    """The new positions of the entries that moved: those outside a longest run of entries that kept
+    their order (so a swap of two neighbours moves one entry, not every entry after it)."""
+    by_new = sorted(pairs, key=lambda pair: pair[1])
+    olds = [i for i, _ in by_new]
+    # Longest increasing subsequence of the old positions, in the new order (patience sorting).
+    tails: list[int] = []
+    tail_at: list[int] = []
+    previous: list[int] = [-1] * len(olds)
+    for index, value in enumerate(olds):
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if tails[middle] < value:
+                low = middle + 1
+            else:
+                high = middle
+        previous[index] = tail_at[low - 1] if low else -1
+        if low == len(tails):
+            tails.append(value)
+            tail_at.append(index)
+        else:
+            tails[low] = value
+            tail_at[low] = index
+    kept: set[int] = set()
+    index = tail_at[-1] if tail_at else -1
+    while index != -1:
+        kept.add(index)
+        index = previous[index]
+    return {j for index, (_, j) in enumerate(by_new) if index not in kept}
 
 
 def _join(place: str, name: str) -> str:
     return f"{place}.{name}" if place else name
 
 
+# --- what readers see ---------------------------------------------------------------------------
+
+Pages = tuple[Any, ...]
+
+
+def _pages(data: dict[str, Any], today: date, policy_dir: Path, language: str) -> Pages:
+    """Every page and file the core renderer makes of `data`, as a single version."""
+    index = {collection: {entry["id"]: entry for entry in data.get(collection) or []} for collection in COLLECTIONS}
+    site = render_site(Model(Document("diff", data, {}, {}), index), today=today, policy_dir=policy_dir,
+                       language=language)
+    # A title is plain text that engines put into HTML, where a run of whitespace shows as one space.
+    return tuple((page.path, " ".join(page.title.split()), page.markdown) for page in site.pages) + site.files
+
+
+def _probe_pages(probe: _Probe, data: dict[str, Any], today: date, policy_dir: Path, language: str) -> Pages | None:
+    """The pages of a copy of `data` with the probe's edit made; None when the edit leaves data the
+    renderer cannot show (an entry gone that another still refers to): the change cannot be seen
+    alone, so it counts as visible."""
+    data = copy.deepcopy(data)
+    try:
+        probe.edit(data)
+        return _pages(data, today, policy_dir, language)
+    except Exception:  # a probe's model is not validated, so any failure of the renderer can happen
+        return None
+
+
+def _visibility(comparison: _Comparison, old: Model, new: Model, policy_dir: Path, language: str) -> list[bool]:
+    """For each change, whether some page of the site differs because of it."""
+    count = len(comparison.changes)
+    if not count:
+        return []
+    today = date.fromisoformat(new.data["effective_date"])
+    # The version and date are the comparison's first line, not a change: both sides get the new ones.
+    stamp = {"version": new.data["version"], "effective_date": new.data["effective_date"]}
+    sides = {"old": {**old.data, **stamp}, "new": new.data}
+    rendered = {side: _pages(data, today, policy_dir, language) for side, data in sides.items()}
+    if rendered["old"] == rendered["new"]:
+        return [False] * count
+    seen: dict[tuple[Any, ...], bool] = {}
+    for probe in comparison.probes:
+        if probe.key not in seen:
+            alone = _probe_pages(probe, sides[probe.side], today, policy_dir, language)
+            seen[probe.key] = alone != rendered[probe.side]
+    flags = [seen[probe.key] for probe in comparison.probes]
+    # Pages differ, so something the diff found shows; if no change shows alone, they show together.
+    return flags if any(flags) else [True] * count
+
+
 def diff_models(old: Model, new: Model, *, policy_dir: Path = POLICY_DIR,
                 language: str = DEFAULT_LANGUAGE) -> ModelDiff:
-    """Everything that differs between two valid models for a reader of the statement."""
-    comparison = _Comparison(old, new, Renderer(policy_dir, language), load_wording(policy_dir, language))
+    """Everything that differs between two valid models, each change marked visible or not."""
+    comparison = _Comparison(old, new, renderer_for(policy_dir, language), load_wording(policy_dir, language))
     comparison.compare(old.data, new.data, load_schema(), "", (), None)
+    visible = _visibility(comparison, old, new, policy_dir, language)
+    changes = tuple(replace(change, visible=shown) for change, shown in zip(comparison.changes, visible, strict=True))
     return ModelDiff(
         str(old.data["version"]), str(new.data["version"]),
         date.fromisoformat(old.data["effective_date"]), date.fromisoformat(new.data["effective_date"]),
-        tuple(comparison.changes),
-        {kind: {old_id: new_id for old_id, new_id in ids.items() if old_id != new_id}
-         for kind, ids in comparison.id_map.items()},
-        language, policy_dir,
+        changes, _renames(comparison), language, policy_dir,
     )
+
+
+def _renames(comparison: _Comparison) -> dict[str, dict[str, str]]:
+    return {kind: {old_id: new_id for old_id, new_id in ids.items() if old_id != new_id}
+            for kind, ids in comparison.id_map.items()}
+
+
+def renamed_ids(old: Model, new: Model, *, policy_dir: Path = POLICY_DIR,
+                language: str = DEFAULT_LANGUAGE) -> dict[str, dict[str, str]]:
+    """The entries matched across an id rename, by collection, as `diff_models` matches them (without
+    comparing or rendering anything else)."""
+    return _renames(_Comparison(old, new, renderer_for(policy_dir, language), load_wording(policy_dir, language)))
 
 
 # --- formatting ---------------------------------------------------------------------------------
@@ -418,18 +693,20 @@ def sentence(change: Change, wording: Mapping[str, Any], quote: Callable[[str], 
 
 
 def sentences(diff: ModelDiff, quote: Callable[[str], str] = _plain) -> list[str]:
+    """The changes readers of the site see, as sentences."""
     wording = load_wording(diff.policy_dir, diff.language)
-    return [sentence(change, wording, quote) for change in diff.changes]
+    return [sentence(change, wording, quote) for change in diff.visible_changes]
 
 
 def describe_changes(old: Model, new: Model) -> list[str]:
-    """What changed between two versions, in plain sentences (the history's changes page and feed)."""
+    """What changed for readers between two versions, in plain sentences (the history's changes page
+    and feed)."""
     return sentences(diff_models(old, new))
 
 
 def _header(diff: ModelDiff) -> tuple[str, str | None]:
     wording = load_wording(diff.policy_dir, diff.language)
-    renderer = Renderer(diff.policy_dir, diff.language)
+    renderer = renderer_for(diff.policy_dir, diff.language)
     versions = wording["versions"].format(
         old_version=diff.old_version, new_version=diff.new_version,
         old_date=renderer.long_date(diff.old_effective_date), new_date=renderer.long_date(diff.new_effective_date))
@@ -441,10 +718,11 @@ def _header(diff: ModelDiff) -> tuple[str, str | None]:
     return versions, warning
 
 
-def _by_section(diff: ModelDiff, quote: Callable[[str], str]) -> Iterator[tuple[str, list[str]]]:
+def _by_section(diff: ModelDiff, changes: Sequence[Change],
+                quote: Callable[[str], str]) -> Iterator[tuple[str, list[str]]]:
     wording = load_wording(diff.policy_dir, diff.language)
-    for section, changes in groupby(diff.changes, key=lambda change: change.section):
-        yield wording["sections"].get(section, section), [sentence(change, wording, quote) for change in changes]
+    for section, grouped in groupby(changes, key=lambda change: change.section):
+        yield wording["sections"].get(section, section), [sentence(change, wording, quote) for change in grouped]
 
 
 def _compared(diff: ModelDiff, compared: tuple[str, str] | None) -> list[str]:
@@ -456,15 +734,19 @@ def _compared(diff: ModelDiff, compared: tuple[str, str] | None) -> list[str]:
 
 def format_text(diff: ModelDiff, compared: tuple[str, str] | None = None) -> str:
     """For a terminal: what was compared (names of the old and new side), the versions, a warning
-    where they were not raised, and the changes by section."""
+    where they were not raised, the changes readers see by section, then those no page shows."""
+    wording = load_wording(diff.policy_dir, diff.language)
     versions, warning = _header(diff)
     lines = [*_compared(diff, compared), versions]
     if warning:
         lines += ["", warning]
-    if not diff.changes:
-        lines += ["", load_wording(diff.policy_dir, diff.language)["no_change"]]
-    for title, texts in _by_section(diff, _plain):
+    if not diff.visible_changes:
+        lines += ["", wording["no_change"]]
+    for title, texts in _by_section(diff, diff.visible_changes, _plain):
         lines += ["", f"{title}:", *(f"  - {text}" for text in texts)]
+    if diff.hidden_changes:
+        lines += ["", f"{wording['not_visible']}:",
+                  *(f"  - {sentence(change, wording)}" for change in diff.hidden_changes)]
     return "\n".join(lines) + "\n"
 
 
@@ -478,17 +760,44 @@ def format_markdown(diff: ModelDiff, compared: tuple[str, str] | None = None, he
     lines.append(versions)
     if warning:
         lines += ["", f"> {warning}"]
-    if not diff.changes:
+    if not diff.visible_changes:
         lines += ["", wording["no_change"]]
-    for title, texts in _by_section(diff, escape):
+    for title, texts in _by_section(diff, diff.visible_changes, escape):
         lines += ["", f"{'#' * (heading_level + 1)} {title}", "", *(f"- {text}" for text in texts)]
+    if diff.hidden_changes:
+        lines += ["", f"{'#' * (heading_level + 1)} {wording['not_visible']}", "", wording["not_visible_note"], "",
+                  *(f"- {sentence(change, wording, escape)}" for change in diff.hidden_changes)]
     return "\n".join(lines) + "\n"
 
 
+def format_json(diff: ModelDiff, compared: tuple[str, str] | None = None) -> str:
+    """For tools: the versions, the warning, and every change with its sentence, visible or not."""
+    wording = load_wording(diff.policy_dir, diff.language)
+    _, warning = _header(diff)
+
+    def described(change: Change) -> dict[str, Any]:
+        return {"section": change.section, "section_title": wording["sections"].get(change.section, change.section),
+                "action": change.action, "path": change.path, "field": change.field, "entry": change.entry,
+                "title": change.title, "before": change.before, "after": change.after, "item": change.item,
+                "sentence": sentence(change, wording)}
+
+    names = compared or (None, None)
+    report = {
+        "old": {"name": names[0], "version": diff.old_version, "effective_date": diff.old_effective_date.isoformat()},
+        "new": {"name": names[1], "version": diff.new_version, "effective_date": diff.new_effective_date.isoformat()},
+        "not_raised": list(diff.not_raised),
+        "warning": warning,
+        "visible": [described(change) for change in diff.visible_changes],
+        "not_visible": [described(change) for change in diff.hidden_changes],
+        "renamed_ids": {kind: dict(ids) for kind, ids in diff.renamed_ids.items() if ids},
+    }
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
 FORMATTERS: dict[str, Callable[[ModelDiff, tuple[str, str] | None], str]] = {
-    "text": format_text, "markdown": format_markdown}
+    "text": format_text, "markdown": format_markdown, "json": format_json}
 
 
 __all__ = ["ENTRY_KEYS", "FORMATTERS", "NOT_COMPARED", "REFERENCE_FIELDS", "Change", "ModelDiff",
-           "describe_changes", "diff_models", "format_markdown", "format_text", "label", "sentence",
-           "sentences"]
+           "describe_changes", "diff_models", "format_json", "format_markdown", "format_text", "label",
+           "renamed_ids", "sentence", "sentences"]

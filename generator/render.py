@@ -271,6 +271,24 @@ class Renderer:
         return self.environment.get_template(template).render(texts=self.texts, **context)
 
 
+@cache
+def renderer_for(policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE) -> Renderer:
+    """One Renderer per policy folder and language, so templates are compiled once, not at every
+    rendering (the diff renders a model many times). The MkDocs plugin clears it with the other
+    policy caches at each build."""
+    return Renderer(policy_dir, language)
+
+
+def site_page(ident: str) -> str:
+    """The path of a site's page of cookies and trackers."""
+    return f"{SITES_DIR}/{ident}.md"
+
+
+def service_page(ident: str) -> str:
+    """The path of a service's processor appendix."""
+    return f"{SERVICES_DIR}/{ident}.md"
+
+
 def with_absent_fields(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any]) -> Any:
     """A copy of `value` in which every optional field the schema defines but the model leaves out
     is present as None, so templates can test it while StrictUndefined still catches misspellings."""
@@ -362,7 +380,7 @@ def render_site(
 
     The statement page shows the version in force; earlier and announced versions each get a
     page of their own, and the changes page and feed list them all, newest first."""
-    renderer = Renderer(policy_dir, language)
+    renderer = renderer_for(policy_dir, language)
     history = history or single_version_history(model, today or build_date())
     describe = describe_changes or _no_description
     views = [
@@ -382,7 +400,7 @@ def render_site(
         "statement.md.j2", status=shown.status, base="", announced=upcoming, **context))
     site_pages = tuple(
         Page(
-            f"{SITES_DIR}/{site['id']}.md",
+            site_page(site["id"]),
             renderer.translate(site["name"]),
             renderer.render("site.md.j2", site=site, trackers=context["trackers_by_site"][site["id"]], **context),
         )
@@ -390,7 +408,7 @@ def render_site(
     )
     service_pages = tuple(
         Page(
-            f"{SERVICES_DIR}/{service['id']}.md",
+            service_page(service["id"]),
             renderer.translate(service["name"]),
             renderer.render("service.md.j2", service=service, **context),
         )

@@ -323,6 +323,10 @@ REFERENCES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("trackers", ("sites", "*", "trackers", "*")),
     ("services", ("roles", "processor", "services", "*")),
 )
+# Sites and services each get a page named after their id. A page named "index" is its folder's own
+# page (privacy/sites/index.md is served as privacy/sites/, not privacy/sites/index/), so no site or
+# service may take that id.
+RESERVED_IDS: dict[str, frozenset[str]] = {"sites": frozenset({"index"}), "services": frozenset({"index"})}
 # Entries nothing needs to refer to: purposes and sites are what the statement is about.
 UNREFERENCED_BY_DESIGN = {"purposes", "sites"}
 # A first-party tracker is set by i-Centrum itself, not by a recipient.
@@ -382,6 +386,11 @@ def reference_problems(
                 continue
             seen[ident] = number
             index[collection][ident] = item
+            if ident in RESERVED_IDS.get(collection, ()):
+                problems.append(document.problem(
+                    (collection, number, "id"),
+                    f'the id "{ident}" cannot be used here: each entry of {collection} gets a page named after '
+                    f'its id, and a page named "{ident}" would stand for the whole folder of them; choose another id'))
 
     used: dict[str, set[str]] = {c: set() for c in COLLECTIONS}
     for collection, pattern in REFERENCES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -55,7 +56,8 @@ def test_each_kind_of_change_gives_its_sentences(
     new = write_model(raised(edit(base_text, *case["replace"])), "new.yaml")
     result = cli("diff", BASE, new)
     assert result.code == 0, result.stdout + result.stderr
-    assert sentences_printed(result) == case["expect"]
+    assert visible_printed(result) == case["expect"]
+    assert not_visible_printed(result) == case.get("not_visible", [])
     assert not any(WARNING.match(line) for line in result.lines)
     assert (NO_CHANGE in result.lines) == (not case["expect"])
 
@@ -259,3 +261,221 @@ def test_every_field_of_the_schema_has_words_for_readers() -> None:
     assert set(wording["fields"]) - labelled == set(), "wording for fields the schema no longer has"
     assert set(ENTRY_KEYS) <= set(wording["entries"])
     assert {place for place in places if "." not in place} <= set(wording["sections"])
+
+
+# --- the diff follows what readers see (issue 14, item 9) ---------------------------------------
+
+NOT_VISIBLE = "Not visible on the site:"
+
+
+def visible_printed(result: CliResult) -> list[str]:
+    """The sentences before the part of changes no reader sees."""
+    lines = result.lines[:result.lines.index(NOT_VISIBLE)] if NOT_VISIBLE in result.lines else result.lines
+    return [line.removeprefix("  - ") for line in lines if line.startswith("  - ")]
+
+
+def not_visible_printed(result: CliResult) -> list[str]:
+    if NOT_VISIBLE not in result.lines:
+        return []
+    lines = result.lines[result.lines.index(NOT_VISIBLE) + 1:]
+    return [line.removeprefix("  - ") for line in lines if line.startswith("  - ")]
+
+
+def model_of(text: str) -> Any:
+    return read_model_bytes(text.encode(), "model.yaml").model
+
+
+def pages_differ(old_text: str, new_text: str) -> bool:
+    """Whether any page of the site differs (the version and date of both sides made the same)."""
+    old, new = model_of(old_text), model_of(new_text)
+    old_data = {**old.data, "version": new.data["version"], "effective_date": new.data["effective_date"]}
+    old = read_model_bytes(json.dumps(old_data).encode(), "old.yaml").model
+    today = date.fromisoformat(new.data["effective_date"])
+    return render_site(old, today=today) != render_site(new, today=today)
+
+
+def diff_of(old_text: str, new_text: str, write_model: Callable[..., Path],
+            cli: Callable[..., CliResult], *options: str) -> CliResult:
+    result = cli("diff", *options, write_model(old_text, "old.yaml"), write_model(new_text, "new.yaml"))
+    assert result.code == 0, result.stdout + result.stderr
+    return result
+
+
+def test_an_empty_list_reads_as_none_not_as_nothing(
+    base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
+) -> None:
+    old = edit(base_text, ("    sub_processors: [hosting]\n", "    sub_processors: null\n"))
+    new = raised(edit(base_text, ("    sub_processors: [hosting]\n", "    sub_processors: []\n")))
+    result = diff_of(old, new, write_model, cli)
+    assert visible_printed(result) == ["Service “Booking service”: sub-processors changed from not stated to none."]
+    assert not any(line.rstrip().endswith(" to .") for line in result.lines)
+
+
+def test_an_empty_list_no_page_shows_is_no_change_for_readers(
+    base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
+) -> None:
+    """A purpose with `recipients: []` where it had none: the pages say the same, so no reader sees a
+    change and the version need not be raised; the change is still listed, as not visible."""
+    old = edit(base_text, ("    recipients: [hosting]\n", ""))
+    new = edit(base_text, ("    recipients: [hosting]\n", "    recipients: []\n"))
+    assert not pages_differ(old, new)
+    result = diff_of(old, new, write_model, cli, "--strict")
+    assert visible_printed(result) == []
+    assert NO_CHANGE in result.lines
+    assert not any(WARNING.match(line) for line in result.lines)
+    assert not_visible_printed(result) == [
+        "Purpose “Deliver the booking service you bought.”: recipients changed from not stated to none."]
+
+
+def test_reordering_purposes_is_a_change_readers_see(
+    base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
+) -> None:
+    start = base_text.index("  - id: deliver-service\n")
+    middle = base_text.index("  - id: website-statistics\n")
+    end = base_text.index("\ntransfers:\n")
+    new = base_text[:start] + base_text[middle:end].rstrip("\n") + "\n" + base_text[start:middle] + base_text[end:]
+    assert pages_differ(base_text, new)
+    result = diff_of(base_text, new, write_model, cli)
+    assert visible_printed(result) == ["Purpose “Understand how our website is used.” moved from place 2 to place 1."]
+    assert [WARNING.match(line).group(1) for line in result.lines if WARNING.match(line)] == [
+        "`version` and `effective_date`"]
+
+
+def test_a_duplicated_list_item_is_reported(
+    base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
+) -> None:
+    new = raised(edit(base_text, ("    - en: The booking service\n",
+                                  "    - en: The booking service\n    - en: The booking service\n")))
+    result = diff_of(base_text, new, write_model, cli)
+    assert visible_printed(result) == ["“The booking service” is now listed twice in what the statement covers "
+                                       "(before: once)."]
+    transfer = ("    how_to_get_copy: {en: Email us for a copy of the clauses.}\n",
+                "    how_to_get_copy: {en: Email us for a copy of the clauses.}\n  - recipient: analytics\n"
+                "    country: US\n    mechanism: standard-contractual-clauses\n"
+                "    how_to_get_copy: {en: Email us for a copy of the clauses.}\n")
+    result = diff_of(base_text, raised(edit(base_text, transfer)), write_model, cli)
+    assert visible_printed(result) == [
+        "Transfer of data to “Analytics Inc.” in United States added (safeguard: Standard contractual clauses "
+        "adopted by the European Commission (GDPR Art. 46(2)(c)))."]
+
+
+def test_renaming_a_tracker_moves_its_anchor(
+    base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
+) -> None:
+    new = raised(edit(base_text, ("  - id: stats-cookie\n", "  - id: statistics-cookie\n"),
+                      ("    trackers: [session-cookie, stats-cookie]\n",
+                       "    trackers: [session-cookie, statistics-cookie]\n")))
+    result = diff_of(base_text, new, write_model, cli)
+    assert visible_printed(result) == [
+        "Tracker “Statistics cookie”: page address changed from “privacy/sites/website/#stats-cookie” to "
+        "“privacy/sites/website/#statistics-cookie”."]
+    site = render_site(model_of(new), today=date(2026, 9, 1))
+    page = next(page for page in site.pages if page.path == "privacy/sites/website.md")
+    assert "{#statistics-cookie}" in page.markdown
+
+
+TWO_TRANSFERS = ("    how_to_get_copy: {en: Email us for a copy of the clauses.}\n",
+                 "    how_to_get_copy: {en: Email us for a copy of the clauses.}\n  - recipient: analytics\n"
+                 "    country: US\n    mechanism: eu-us-data-privacy-framework\n")
+
+
+def test_two_transfers_to_one_recipient_and_country_are_matched_stably(
+    base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
+) -> None:
+    """Data Privacy Framework plus standard contractual clauses for the same company: each is the
+    same entry on both sides, so comparing the model with itself says nothing."""
+    both = edit(base_text, TWO_TRANSFERS)
+    result = diff_of(both, raised(both), write_model, cli)
+    assert visible_printed(result) == [] and not_visible_printed(result) == []
+    assert NO_CHANGE in result.lines
+    # Changing one of the two says just that.
+    changed = raised(edit(both, ("    mechanism: eu-us-data-privacy-framework\n",
+                                 "    mechanism: adequacy-decision\n")))
+    result = diff_of(both, changed, write_model, cli)
+    assert visible_printed(result) == [
+        "Transfer of data to “Analytics Inc.” in United States: safeguard changed from The EU-US Data Privacy "
+        "Framework, an adequacy decision for certified US companies (GDPR Art. 45) to An adequacy decision of the "
+        "European Commission (GDPR Art. 45)."]
+
+
+@pytest.mark.parametrize("collection", ["sites", "services"])
+def test_a_page_id_named_index_is_refused_where_it_stands(
+    base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult], collection: str
+) -> None:
+    """`privacy/sites/index.md` would be the folder's own page (its address privacy/sites/), not a
+    page privacy/sites/index/ as every other id gives."""
+    ident = {"sites": "website", "services": "booking"}[collection]
+    text = base_text.replace(f"  - id: {ident}\n", "  - id: index\n", 1)
+    text = text.replace("    services: [booking]\n", "    services: [index]\n") if collection == "services" else text
+    path = write_model(text)
+    result = cli("validate", path)
+    assert result.code == 1
+    line = text.splitlines().index("  - id: index") + 1
+    [problem] = result.problems
+    assert problem.startswith(f"{path}:{line}:9: {collection}[0].id: ")
+    assert '"index"' in problem
+
+
+def test_the_page_addresses_the_diff_names_are_the_pages_rendered(base_text: str) -> None:
+    new_text = raised(edit(base_text, ("  - id: website\n    name: {en: Exempel website}",
+                                       "  - id: exempel-website\n    name: {en: Exempel website}"),
+                           ("  - id: booking\n", "  - id: bookings\n"),
+                           ("    services: [booking]\n", "    services: [bookings]\n")))
+    old, new = read_model(BASE).model, model_of(new_text)
+    addresses = [change for change in diff_models(old, new).changes if change.action == "address_changed"]
+    assert len(addresses) == 2
+    for change in addresses:
+        for model, address in ((old, change.before), (new, change.after)):
+            page = address.strip("“”").removesuffix("/") + ".md"
+            assert page in {page.path for page in render_site(model, today=date(2026, 9, 1)).pages}
+
+
+def test_a_translation_no_page_shows_is_not_visible(
+    base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
+) -> None:
+    new = edit(base_text, ("  introduction: {en: This statement explains how Exempel handles personal data.}",
+                           "  introduction:\n    en: This statement explains how Exempel handles personal data.\n"
+                           "    sv: Den här texten förklarar hur Exempel hanterar personuppgifter."))
+    assert not pages_differ(base_text, new)
+    result = diff_of(base_text, new, write_model, cli, "--strict")
+    assert NO_CHANGE in result.lines and visible_printed(result) == []
+    assert not any(WARNING.match(line) for line in result.lines)
+    [sentence] = not_visible_printed(result)
+    assert sentence.startswith("The introduction changed from en: “This statement explains")
+    assert "sv: “Den här texten förklarar hur Exempel hanterar personuppgifter.”" in sentence
+
+
+ACKNOWLEDGED = ("acknowledged_findings: []",
+                "acknowledged_findings:\n  - rule: retention-vague\n    at: retention_policies[statistics].criteria\n"
+                "    reason: The criteria are agreed with the legal team.")
+
+
+def test_changes_no_reader_sees_are_listed_apart_in_every_format(
+    base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
+) -> None:
+    new = edit(base_text, ACKNOWLEDGED, ("    lifetime: P1Y\n", "    lifetime: P2Y\n"))
+    lifetime = "Tracker “Statistics cookie”: lifetime changed from 1 year to 2 years."
+    acknowledged = ("Acknowledged finding added: “retention-vague” at retention_policies[statistics].criteria "
+                    "(reason: The criteria are agreed with the legal team.)")
+    result = diff_of(base_text, new, write_model, cli)
+    assert visible_printed(result) == [lifetime]
+    assert not_visible_printed(result) == [acknowledged + "."]
+
+    markdown = diff_of(base_text, new, write_model, cli, "--format", "markdown")
+    part = markdown.stdout.split("### Not visible on the site\n")[1]
+    assert ("- Acknowledged finding added: “retention\\-vague” at retention\\_policies\\[statistics\\]\\.criteria"
+            in part)
+    assert "lifetime" not in part
+
+    report = json.loads(diff_of(base_text, new, write_model, cli, "--format", "json").stdout)
+    assert [change["sentence"] for change in report["visible"]] == [lifetime]
+    assert [change["sentence"] for change in report["not_visible"]] == [acknowledged + "."]
+    assert report["not_visible"][0]["section"] == "acknowledged_findings"
+    assert report["not_raised"] == ["version", "effective_date"]
+    assert report["old"]["version"] == "2.0.0" and report["new"]["effective_date"] == "2026-03-01"
+
+    # Alone, the acknowledgement needs no new version.
+    only = diff_of(base_text, edit(base_text, ACKNOWLEDGED), write_model, cli, "--strict")
+    assert NO_CHANGE in only.lines and not any(WARNING.match(line) for line in only.lines)
+    assert json.loads(diff_of(base_text, edit(base_text, ACKNOWLEDGED), write_model, cli, "--format",
+                              "json").stdout)["not_raised"] == []

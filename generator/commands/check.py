@@ -28,7 +28,7 @@ from generator.commands.common import (
     print_problems,
     summary,
 )
-from generator.diff import diff_models
+from generator.diff import renamed_ids
 from generator.pipeline import read_model, read_model_bytes
 from generator.problems import InputError, Problem, format_path
 from generator.revisions import (
@@ -256,7 +256,7 @@ def _baseline(revision: str, base: bytes | str, path: Path, findings: Sequence[F
         return Baseline(revision, all_new,
                         unreadable=f"the model in {revision} is not valid, so every finding counts as new")
     # Entries renamed since the base are matched as the diff matches them, so their gaps stay known.
-    renamed = diff_models(base_model, model).renamed_ids
+    renamed = renamed_ids(base_model, model)
     return Baseline(revision, tuple(new_since(findings, model.data, check(base_model), base_model.data, renamed)))
 
 

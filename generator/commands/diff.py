@@ -142,7 +142,7 @@ def configure(parser: argparse.ArgumentParser, name: str = "diff") -> None:
     parser.add_argument("--file", metavar="PATH",
                         help=f"the model's path in the repository, for --from/--to (default: {DEFAULT_MODEL})")
     parser.add_argument("--format", choices=sorted(FORMATTERS), default="text",
-                        help="text for a terminal (default), markdown for a pull request's summary")
+                        help="text for a terminal (default), markdown for a pull request's summary, json for tools")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when readers would see a change that version and effective_date do not announce")
     parser.set_defaults(run=command_diff)
