@@ -16,11 +16,11 @@ since the pages show them in order; texts compare with their whitespace folded, 
 show them that way.
 
 Whether readers see a change is not guessed: it is what the core renderer makes of it. Both
-models' pages are rendered (with the same version and date); when they are the same, no change is
-visible. Otherwise each change is undone alone in the new model (or made alone in the old one) and
-the pages rendered again: a change is visible when that alters a page. Changes no reader sees
-(acknowledgements, a translation no page shows, a renamed id only the model uses) are reported
-apart and do not ask for a new version.
+models' pages are rendered, in every language of the site (with the same version and date); when
+they are the same, no change is visible. Otherwise each change is undone alone in the new model
+(or made alone in the old one) and the pages rendered again: a change is visible when that alters
+a page. Changes no reader sees (acknowledgements, a translation in a language the site is not made
+in, a renamed id only the model uses) are reported apart and do not ask for a new version.
 """
 
 from __future__ import annotations
@@ -41,7 +41,16 @@ from typing import Any, Literal
 from generator.load import Document, load_file
 from generator.paths import POLICY_DIR
 from generator.problems import FieldPath, format_path
-from generator.render import DEFAULT_LANGUAGE, Renderer, escape, render_site, renderer_for, service_page, site_page
+from generator.render import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Renderer,
+    escape,
+    render_site,
+    renderer_for,
+    service_page,
+    site_page,
+)
 from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model, load_schema, walk
 
 Action = Literal["added", "removed", "changed", "item_added", "item_removed", "item_count", "reordered", "moved",
@@ -587,55 +596,70 @@ def _join(place: str, name: str) -> str:
 Pages = tuple[Any, ...]
 
 
-def _pages(data: dict[str, Any], today: date, policy_dir: Path, language: str) -> Pages:
-    """Every page and file the core renderer makes of `data`, as a single version."""
+@dataclass(frozen=True)
+class _Site:
+    """What is rendered to see what readers see: the site's languages, on a day, from a policy folder."""
+
+    languages: tuple[str, ...]
+    today: date
+    policy_dir: Path
+
+
+def _pages(data: dict[str, Any], site: _Site) -> Pages:
+    """Every page and file the core renderer makes of `data`, as a single version, in every language."""
     index = {collection: {entry["id"]: entry for entry in data.get(collection) or []} for collection in COLLECTIONS}
-    site = render_site(Model(Document("diff", data, {}, {}), index), today=today, policy_dir=policy_dir,
-                       language=language)
-    # A title is plain text that engines put into HTML, where a run of whitespace shows as one space.
-    return tuple((page.path, " ".join(page.title.split()), page.markdown) for page in site.pages) + site.files
+    model = Model(Document("diff", data, {}, {}), index)
+    pages: list[Any] = []
+    for language in site.languages:
+        rendered = render_site(model, today=site.today, policy_dir=site.policy_dir, language=language)
+        # A title is plain text that engines put into HTML, where a run of whitespace shows as one space.
+        pages += [(language, page.path, " ".join(page.title.split()), page.markdown) for page in rendered.pages]
+        pages += [(language, *file) for file in rendered.files]
+    return tuple(pages)
 
 
-def _probe_pages(probe: _Probe, data: dict[str, Any], today: date, policy_dir: Path, language: str) -> Pages | None:
+def _probe_pages(probe: _Probe, data: dict[str, Any], site: _Site) -> Pages | None:
     """The pages of a copy of `data` with the probe's edit made; None when the edit leaves data the
     renderer cannot show (an entry gone that another still refers to): the change cannot be seen
     alone, so it counts as visible."""
     data = copy.deepcopy(data)
     try:
         probe.edit(data)
-        return _pages(data, today, policy_dir, language)
+        return _pages(data, site)
     except Exception:  # a probe's model is not validated, so any failure of the renderer can happen
         return None
 
 
-def _visibility(comparison: _Comparison, old: Model, new: Model, policy_dir: Path, language: str) -> list[bool]:
-    """For each change, whether some page of the site differs because of it."""
+def _visibility(comparison: _Comparison, old: Model, new: Model, languages: Sequence[str],
+                policy_dir: Path) -> list[bool]:
+    """For each change, whether some page of the site, in one of its `languages`, differs because of it."""
     count = len(comparison.changes)
     if not count:
         return []
-    today = date.fromisoformat(new.data["effective_date"])
+    site = _Site(tuple(languages), date.fromisoformat(new.data["effective_date"]), policy_dir)
     # The version and date are the comparison's first line, not a change: both sides get the new ones.
     stamp = {"version": new.data["version"], "effective_date": new.data["effective_date"]}
     sides = {"old": {**old.data, **stamp}, "new": new.data}
-    rendered = {side: _pages(data, today, policy_dir, language) for side, data in sides.items()}
+    rendered = {side: _pages(data, site) for side, data in sides.items()}
     if rendered["old"] == rendered["new"]:
         return [False] * count
     seen: dict[tuple[Any, ...], bool] = {}
     for probe in comparison.probes:
         if probe.key not in seen:
-            alone = _probe_pages(probe, sides[probe.side], today, policy_dir, language)
+            alone = _probe_pages(probe, sides[probe.side], site)
             seen[probe.key] = alone != rendered[probe.side]
     flags = [seen[probe.key] for probe in comparison.probes]
     # Pages differ, so something the diff found shows; if no change shows alone, they show together.
     return flags if any(flags) else [True] * count
 
 
-def diff_models(old: Model, new: Model, *, policy_dir: Path = POLICY_DIR,
-                language: str = DEFAULT_LANGUAGE) -> ModelDiff:
-    """Everything that differs between two valid models, each change marked visible or not."""
+def diff_models(old: Model, new: Model, *, policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE,
+                languages: Sequence[str] = LANGUAGES) -> ModelDiff:
+    """Everything that differs between two valid models, in words of `language`, each change marked
+    visible or not on the site in `languages` (by default every language the site is made in)."""
     comparison = _Comparison(old, new, renderer_for(policy_dir, language), load_wording(policy_dir, language))
     comparison.compare(old.data, new.data, load_schema(), "", (), None)
-    visible = _visibility(comparison, old, new, policy_dir, language)
+    visible = _visibility(comparison, old, new, languages, policy_dir)
     changes = tuple(replace(change, visible=shown) for change, shown in zip(comparison.changes, visible, strict=True))
     return ModelDiff(
         str(old.data["version"]), str(new.data["version"]),

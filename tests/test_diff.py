@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from conftest import REAL_MODEL, CliResult
 
-from generator.diff import ENTRY_KEYS, NOT_COMPARED, describe_changes, diff_models, load_wording
+from generator.diff import ENTRY_KEYS, NOT_COMPARED, describe_changes, diff_models, format_text, load_wording
 from generator.history import History, Version, date_versions
 from generator.load import load_file
 from generator.paths import POLICY_DIR
 from generator.pipeline import read_model, read_model_bytes
-from generator.render import CHANGES_PAGE, render_site
+from generator.render import CHANGES_PAGE, LANGUAGES, render_site
 from generator.validate import load_schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
@@ -291,7 +291,8 @@ def pages_differ(old_text: str, new_text: str) -> bool:
     old_data = {**old.data, "version": new.data["version"], "effective_date": new.data["effective_date"]}
     old = read_model_bytes(json.dumps(old_data).encode(), "old.yaml").model
     today = date.fromisoformat(new.data["effective_date"])
-    return render_site(old, today=today) != render_site(new, today=today)
+    return any(render_site(old, today=today, language=language) != render_site(new, today=today, language=language)
+               for language in LANGUAGES)
 
 
 def diff_of(old_text: str, new_text: str, write_model: Callable[..., Path],
@@ -430,19 +431,24 @@ def test_the_page_addresses_the_diff_names_are_the_pages_rendered(base_text: str
             assert page in {page.path for page in render_site(model, today=date(2026, 9, 1)).pages}
 
 
-def test_a_translation_no_page_shows_is_not_visible(
+def test_a_translation_is_visible_only_where_its_language_is_published(
     base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
 ) -> None:
+    """The site is made in English and Swedish: a Swedish text changes the Swedish pages. A site
+    published in English alone shows no Swedish text, so adding one changes nothing readers see."""
     new = edit(base_text, ("  introduction: {en: This statement explains how Exempel handles personal data.}",
                            "  introduction:\n    en: This statement explains how Exempel handles personal data.\n"
                            "    sv: Den här texten förklarar hur Exempel hanterar personuppgifter."))
-    assert not pages_differ(base_text, new)
-    result = diff_of(base_text, new, write_model, cli, "--strict")
-    assert NO_CHANGE in result.lines and visible_printed(result) == []
-    assert not any(WARNING.match(line) for line in result.lines)
-    [sentence] = not_visible_printed(result)
+    assert pages_differ(base_text, new)
+    result = diff_of(base_text, new, write_model, cli)
+    [sentence] = visible_printed(result)
     assert sentence.startswith("The introduction changed from en: “This statement explains")
     assert "sv: “Den här texten förklarar hur Exempel hanterar personuppgifter.”" in sentence
+
+    english_only = diff_models(model_of(base_text), model_of(new), languages=("en",))
+    assert english_only.visible_changes == () and english_only.not_raised == ()
+    assert [change.field for change in english_only.hidden_changes] == ["statement.introduction"]
+    assert "Den här texten" in format_text(english_only).split("Not visible on the site:\n")[1]
 
 
 ACKNOWLEDGED = ("acknowledged_findings: []",

@@ -27,7 +27,7 @@ from generator.diff import diff_models, load_wording, sentence, sentences
 from generator.load import Document, load_file, load_text
 from generator.paths import POLICY_DIR
 from generator.problems import InputError
-from generator.render import render_site
+from generator.render import LANGUAGES, render_site
 from generator.validate import COLLECTIONS, REFERENCES, Model, load_schema, validate, walk
 
 REAL_TEXT = REAL_MODEL.read_text(encoding="utf-8")
@@ -303,13 +303,18 @@ EDITS = tuple(_candidate_edits(load_file(DIFF_BASE).data))
 
 
 def _site(model: Model, version_of: Model) -> tuple[Any, ...]:
-    """Every page and file the core renderer makes of `model`, under `version_of`'s version and date."""
+    """Every page and file the core renderer makes of `model`, in every language of the site, under
+    `version_of`'s version and date."""
     data = {**model.data, "version": version_of.data["version"], "effective_date": version_of.data["effective_date"]}
     stamped = _model(data)
     assert stamped is not None
-    site = render_site(stamped, today=date.fromisoformat(data["effective_date"]))
-    # Titles go into HTML (navigation, <title>), where a run of whitespace shows as one space.
-    return (*((page.path, " ".join(page.title.split()), page.markdown) for page in site.pages), *site.files)
+    pages: list[Any] = []
+    for language in LANGUAGES:  # the site is made in each
+        site = render_site(stamped, today=date.fromisoformat(data["effective_date"]), language=language)
+        # Titles go into HTML (navigation, <title>), where a run of whitespace shows as one space.
+        pages += [(language, page.path, " ".join(page.title.split()), page.markdown) for page in site.pages]
+        pages += [(language, *file) for file in site.files]
+    return tuple(pages)
 
 
 EDIT_NUMBERS = st.integers(min_value=0, max_value=len(EDITS) - 1)
