@@ -157,10 +157,12 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
                     config.site_url = language_site(config.site_url, self.config.language)
         try:
             loaded = read_model(model_path, self.config.model)
+            history = read_history(loaded.model, model_path, build_date(), self.config.model)
+            if history.problems:
+                raise InputError(history.problems)
         except InputError as error:
             listing = "\n".join(problem.format() for problem in error.problems)
             raise PluginError(f"the privacy model is not valid, nothing was built:\n{listing}") from None
-        history = read_history(loaded.model, model_path, build_date(), self.config.model)
         for message in skipped_messages(history, self.config.model):
             log.warning(message)
         self.site = render_site(loaded.model, history=history, describe_changes=describe_changes,

@@ -347,6 +347,7 @@ class VersionView:
     effective_date: date
     status: Status
     changes: list[str] | None  # None for the first version
+    withdrawn_on: date | None = None  # for a withdrawn version: the day it was taken back
 
     @property
     def anchor(self) -> str:
@@ -387,6 +388,7 @@ def render_site(
         VersionView(
             entry.version.number, entry.version.effective_date, entry.status,
             None if entry.previous is None else describe(entry.previous.model, entry.version.model),
+            entry.version.withdrawn_on,
         )
         for entry in history.entries
     ]
@@ -397,7 +399,7 @@ def render_site(
     data = context["model"]
     titles = renderer.texts["navigation"]
     statement = Page(STATEMENT_PAGE, titles["statement"], renderer.render(
-        "statement.md.j2", status=shown.status, base="", announced=upcoming, **context))
+        "statement.md.j2", status=shown.status, withdrawn_on=None, base="", announced=upcoming, **context))
     site_pages = tuple(
         Page(
             site_page(site["id"]),
@@ -420,8 +422,8 @@ def render_site(
         Page(
             f"{VERSIONS_DIR}/{view.number}.md",
             titles["version"].format(number=view.number),
-            renderer.render("statement.md.j2", status=view.status, base="../", announced=[],
-                            **_context(entry.version.model)),
+            renderer.render("statement.md.j2", status=view.status, withdrawn_on=view.withdrawn_on, base="../",
+                            announced=[], **_context(entry.version.model)),
         )
         for view, entry in zip(views, history.entries, strict=True)
     )
@@ -461,17 +463,25 @@ def atom_feed(views: list[VersionView], data: Mapping[str, Any],
     feed = ElementTree.Element(f"{{{atom}}}feed")
     element(feed, "id", feed_id)
     element(feed, "title", texts["feed_title"].format(controller=data["controller"]["legal_name"]))
-    element(feed, "updated", f"{max(view.effective_date for view in views).isoformat()}T00:00:00Z")
+
+    def updated(view: VersionView) -> date:
+        # Withdrawing a version changes its entry: feed readers see it as updated on that day.
+        return view.withdrawn_on or view.effective_date
+
+    element(feed, "updated", f"{max(updated(view) for view in views).isoformat()}T00:00:00Z")
     element(feed, "author").append(_named(atom, data["controller"]["legal_name"]))
     element(feed, "link", rel="alternate", type="text/html", href="changes/")
     for view in views:
         entry = element(feed, "entry")
         element(entry, "id", f"{feed_id}:{view.number}")
-        element(entry, "title", texts["feed_entry_title"].format(
-            version=view.number, date=renderer.long_date(view.effective_date)))
-        element(entry, "updated", f"{view.effective_date.isoformat()}T00:00:00Z")
+        title = texts["feed_withdrawn_title"] if view.withdrawn_on else texts["feed_entry_title"]
+        element(entry, "title", title.format(version=view.number, date=renderer.long_date(view.effective_date)))
+        element(entry, "updated", f"{updated(view).isoformat()}T00:00:00Z")
         element(entry, "link", rel="alternate", type="text/html", href=f"versions/{view.number}/")
-        if view.changes is None:
+        if view.withdrawn_on:
+            summary = texts["status_dates"]["withdrawn"].format(date=renderer.long_date(view.effective_date),
+                                                                withdrawn=renderer.long_date(view.withdrawn_on))
+        elif view.changes is None:
             summary = texts["first_version"]
         else:
             summary = " ".join(view.changes) or texts["no_reader_change"]

@@ -43,6 +43,10 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
         print(f"{path}: not built: the model is not valid", file=out)
         return EXIT_INVALID
     history = read_history(loaded.model, path, build_date(), str(path))
+    if history.problems:
+        print_problems(history.problems, out)
+        print(f"{path}: not built: the model is not valid", file=out)
+        return EXIT_INVALID
     for line in skipped_warnings(history, str(path)):
         print(line, file=out)
     site = render_site(loaded.model, history=history, describe_changes=describe_changes,

@@ -29,9 +29,7 @@ from generator.commands.common import (
     summary,
 )
 from generator.diff import renamed_ids
-from generator.pipeline import read_model, read_model_bytes
-from generator.problems import InputError, Problem, format_path
-from generator.revisions import (
+from generator.git import (
     FileNotInRevision,
     NotInRepository,
     RevisionError,
@@ -40,6 +38,8 @@ from generator.revisions import (
     require_repository,
     revision_name,
 )
+from generator.pipeline import read_model, read_model_bytes
+from generator.problems import InputError, Problem, format_path
 from generator.validate import Model
 
 PROG = "privacy-statement check"

@@ -1,9 +1,10 @@
 """`privacy-statement diff`: what a change to the model changes for readers of the statement.
 
-Compares two model files, or two git revisions of the model (`--from REV --to REV`, read with
-`git show REV:PATH`). Without files or revisions it compares the merge base with main (HEAD when
-there is no main, or when HEAD is on it) with the file in the working tree: what the current
-branch changes.
+Compares two model files, or two git revisions of the model (`--from REV --to REV`, read through
+generator.git). Without files or revisions it compares the merge base with main (HEAD when there
+is no main, or when HEAD is on it) with the file in the working tree: what the current branch
+changes. A model file on the new side must also follow the versions in its git history (dates only
+go forward): where it does not, the diff is printed and the command fails with the located problem.
 
 Exit 0 when both sides are valid, whatever changed; 1 when a side is not valid, and with
 `--strict` also when readers would see a change that `version` and `effective_date` do not
@@ -20,11 +21,7 @@ from typing import TextIO
 
 from generator.commands.common import EXIT_INVALID, EXIT_OK, UsageError, model_file, model_path, print_problems
 from generator.diff import FORMATTERS, diff_models, load_wording
-from generator.paths import DEFAULT_MODEL, POLICY_DIR
-from generator.pipeline import LoadedModel, read_model, read_model_bytes
-from generator.problems import InputError, Problem
-from generator.render import DEFAULT_LANGUAGE, escape
-from generator.revisions import (
+from generator.git import (
     FileNotInRevision,
     RevisionError,
     default_base,
@@ -33,6 +30,11 @@ from generator.revisions import (
     revision_name,
     short,
 )
+from generator.history import build_date, version_problems
+from generator.paths import DEFAULT_MODEL, POLICY_DIR
+from generator.pipeline import LoadedModel, read_model, read_model_bytes
+from generator.problems import InputError, Problem
+from generator.render import DEFAULT_LANGUAGE, escape
 from generator.validate import Model
 
 PROG = "privacy-statement diff"
@@ -46,6 +48,8 @@ class Side:
     name: str
     model: Model | None
     problems: tuple[Problem, ...] = ()
+    # For the model in the working tree: where its version or date does not follow its git history.
+    history_problems: tuple[Problem, ...] = ()
 
 
 def _side(role: str, name: str, read: Callable[[], LoadedModel]) -> Side:
@@ -56,7 +60,11 @@ def _side(role: str, name: str, read: Callable[[], LoadedModel]) -> Side:
 
 
 def file_side(role: str, path: Path) -> Side:
-    return _side(role, str(path), lambda: read_model(path))
+    side = _side(role, str(path), lambda: read_model(path))
+    if role == "new" and side.model is not None:
+        problems = version_problems(side.model.document, path, build_date())
+        return Side(role, side.name, side.model, history_problems=tuple(problems))
+    return side
 
 
 def revision_side(role: str, revision: str, path: Path) -> Side:
@@ -120,6 +128,14 @@ def command_diff(arguments: argparse.Namespace, out: TextIO) -> int:
         return EXIT_INVALID
     diff = diff_models(old.model, new.model)
     out.write(FORMATTERS[arguments.format](diff, (old.name, new.name)))
+    if new.history_problems:
+        if markdown:
+            print("", file=out)
+            for problem in new.history_problems:
+                print(f"- **{escape(problem.format())}**", file=out)
+        else:
+            print_problems(new.history_problems, out)
+        return EXIT_INVALID
     return EXIT_INVALID if arguments.strict and diff.not_raised else EXIT_OK
 
 

@@ -1,5 +1,6 @@
 """`privacy-statement validate` (the model against the schema and its id references) and
-`privacy-statement schema` (print the schema). Neither imports the later stages."""
+`privacy-statement schema` (print the schema). Neither imports the later stages; validate reads the
+model's git history (generator.history) to check that its version and date go forward."""
 
 from __future__ import annotations
 
@@ -15,12 +16,16 @@ from generator.commands.common import (
     print_problems,
     summary,
 )
+from generator.history import build_date, version_problems
 from generator.paths import SCHEMA_PATH
 
 
 def command_validate(arguments: argparse.Namespace, out: TextIO) -> int:
     path = model_path(arguments)
-    _, _, problems = load_and_validate(path)
+    document, _, problems = load_and_validate(path)
+    if document is not None:
+        # Dates only go forward: the model against the versions in its git history.
+        problems = sorted([*problems, *version_problems(document, path, build_date())], key=lambda p: p.sort_key)
     print_problems(problems, out)
     print(summary(str(path), problems), file=out)
     failing = [p for p in problems if p.severity == "error" or arguments.strict]
