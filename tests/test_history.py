@@ -14,8 +14,9 @@ from xml.etree import ElementTree
 import pytest
 from sitekit import BIN, REAL_MODEL, copy_project, mkdocs_build
 
-from generator.history import Header, Version, build_date, date_versions, read_header, read_history
+from generator.history import Version, build_date, date_versions, read_history
 from generator.pipeline import read_model
+from generator.timeline import Header, read_header
 
 BUILD_DAY_EPOCH = "1795564800"  # 2026-11-25T00:00:00Z
 ATOM = "{http://www.w3.org/2005/Atom}"

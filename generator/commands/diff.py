@@ -30,11 +30,11 @@ from generator.git import (
     revision_name,
     short,
 )
-from generator.history import build_date, version_problems
 from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import LoadedModel, read_model, read_model_bytes
 from generator.problems import InputError, Problem
 from generator.render import DEFAULT_LANGUAGE, escape
+from generator.timeline import build_date, version_problems
 from generator.validate import Model
 
 PROG = "privacy-statement diff"

@@ -16,8 +16,8 @@ from generator.commands.common import (
     print_problems,
     summary,
 )
-from generator.history import build_date, version_problems
 from generator.paths import SCHEMA_PATH
+from generator.timeline import build_date, version_problems
 
 
 def command_validate(arguments: argparse.Namespace, out: TextIO) -> int:
