@@ -240,7 +240,7 @@ def test_a_moved_model_file_keeps_every_archived_version(tmp_path: Path) -> None
     site = tmp_path / "site"
     built = mkdocs_build(project, site, epoch=epoch("2026-11-25"))
     assert built.returncode == 0, built.stderr
-    assert versions_built(site) == ["1.0.0", "1.1.0", "2.0.0"]
+    assert versions_built(site / "en") == ["1.0.0", "1.1.0", "2.0.0"]
     out = run_cli(project, "2026-11-25", "build", moved.as_posix(), "--out", str(tmp_path / "pages"))
     assert out.returncode == 0, out.stdout + out.stderr
     assert versions_built(tmp_path / "pages") == ["1.0.0.md", "1.1.0.md", "2.0.0.md"]
@@ -266,7 +266,7 @@ def test_a_shallow_clone_is_a_build_error_that_says_to_fetch_the_history(tmp_pat
 
     git(clone, "fetch", "-q", "--unshallow")
     assert mkdocs_build(clone, tmp_path / "site", epoch=epoch("2026-11-25")).returncode == 0
-    assert versions_built(tmp_path / "site") == ["1.0.0", "1.1.0"]
+    assert versions_built(tmp_path / "site" / "en") == ["1.0.0", "1.1.0"]
 
 
 @pytest.fixture(scope="module")
@@ -285,6 +285,7 @@ def test_a_reverted_announced_version_is_withdrawn_and_the_current_one_stays_in_
     site = tmp_path / "site"
     built = mkdocs_build(withdrawn, site, epoch=epoch(day))
     assert built.returncode == 0, built.stderr
+    site = site / "en"
     statement = article(site, "privacy/index.html")
     assert "Version 1.0.0, in effect from 1 January 2026." in statement
     assert "1.1.0" not in statement and "1 March 2027" not in statement
@@ -319,6 +320,7 @@ def test_going_back_on_a_version_in_force_needs_a_new_version(tmp_path: Path) ->
     site = tmp_path / "site"
     built = mkdocs_build(project, site, epoch=epoch("2026-12-05"))
     assert built.returncode == 0, built.stderr
+    site = site / "en"
     assert "Version 1.2.0, in effect from 1 December 2026." in article(site, "privacy/index.html")
     assert versions_built(site) == ["1.0.0", "1.1.0", "1.2.0"]
 
