@@ -5,18 +5,28 @@ decides what a value means: only YAML 1.2 core-schema scalars (so `no`, `on`, `N
 stay text, as the editor's language server and check-jsonschema read them), no object-building
 tags, no duplicate keys, bounded size and alias expansion, and no recursion that deep nesting
 could exhaust.
+
+It also refuses what would make the file read differently than it is stored: characters PyYAML
+takes for line breaks but YAML 1.2 (and so the editor) does not, bidirectional controls and
+zero-width characters, each located where it stands. Every text (a mapping of languages, such as
+`{en: ...}`) has its whitespace tidied and must hold something a reader can see.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
+from generator.paths import SCHEMA_PATH
 from generator.problems import FieldPath, InputError, Location, Problem, format_path
 
 MAX_BYTES = 1024 * 1024
@@ -186,17 +196,129 @@ def _syntax_problem(error: yaml.MarkedYAMLError, file: str) -> Problem:
     return Problem(file, where, (), message)
 
 
+# --- characters that make the file read differently than it is stored ------------------------------
+
+# PyYAML (YAML 1.1) breaks lines at these; YAML 1.2, and so the editor's language server, does not.
+_OLD_LINE_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+# Every character refused wherever it stands: the above, invisible operators and deprecated format
+# characters (U+2061-U+206F), the Mongolian vowel separator (once a zero-width space) and the tag
+# characters (U+E0000-U+E007F), which spell out text that no reader sees.
+_REFUSED = re.compile("[\x85\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+                      "\U000e0000-\U000e007f]")
+# The same without the line breaks: what no value may hold, even written as an escape ("\u202e").
+_INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\U000e0000-\U000e007f]")
+# What a text may not hold written as an escape either: control characters ("\e", "\x07"; the
+# reader refuses them as written) and the line breaks above ("\L").
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _describe_character(character: str) -> str:
+    code = ord(character)
+    name = _OLD_LINE_BREAKS.get(character) or unicodedata.name(character, "")
+    return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
+
+
+def _character_message(character: str, *, escaped: bool = False) -> str:
+    shown = _describe_character(character)
+    written = ", written as an escape" if escaped else ""
+    if character in _OLD_LINE_BREAKS:
+        return (f"the character {shown} is a line break to this tool's YAML reader but an "
+                "ordinary character to YAML 1.2 and to editors, so the two would count lines differently; "
+                "replace it with a space or a normal line break")
+    if character in _BIDI_CONTROLS:
+        kind = "a bidirectional control"
+    elif character in _ZERO_WIDTH:
+        kind = "a zero-width character"
+    else:
+        kind = "an invisible formatting character"
+    return (f"the text holds an invisible character, {shown}{written}, {kind} that can make a text read "
+            "differently than it is stored; delete it")
+
+
+def _more(count: int) -> str:
+    if count <= 0:
+        return ""
+    return f" (and the {count} other invisible character{'s' if count != 1 else ''} in this value)"
+
+
+# --- texts -----------------------------------------------------------------------------------------
+
+@cache
+def text_languages() -> frozenset[str]:
+    """The languages a text may have, as the schema's `$defs/text` names them (`en`, `sv`)."""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return frozenset(schema.get("$defs", {}).get("text", {}).get("properties", ())) or frozenset({"en", "sv"})
+
+
+_SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def normalise_text(text: str) -> str:
+    """A text as readers see it: no space at either end or at the ends of its lines, each run of
+    spaces one space, at most one empty line between paragraphs. A one-line text (what every text
+    written on one line, in quotes or as a folded block, is) becomes one line with single spaces;
+    the lines of a literal block (`|`), such as an address, stay lines."""
+    lines = [_SPACE_RUN.sub(" ", line).strip(" ") for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines).strip("\n")) if len(lines) > 1 else lines[0]
+
+
+# Blank-looking characters Unicode counts as letters or symbols (fillers, the blank braille pattern)
+# and invisible marks (variation selectors, the combining grapheme joiner).
+_BLANK_LOOKING = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0"
+                            "\U000e0100-\U000e01ef]")
+
+
+def is_visible(character: str) -> bool:
+    """A letter, digit, mark or symbol that shows on the page (not a space, control or format
+    character, and not one of the blank-looking letters and marks)."""
+    return unicodedata.category(character)[0] in "LNMS" and not _BLANK_LOOKING.match(character)
+
+
+@dataclass
+class _Frame:
+    """A mapping or list being built."""
+
+    container: Any
+    path: FieldPath
+    start: Location
+    anchor: str | None
+    values_before: int
+    flow: bool
+    key: Any  # the pending field name of a mapping, or one of the markers below (_NO_KEY, ...)
+    seen: dict[str, Location] = field(default_factory=dict)
+    last_plain: _Scalar | None = None  # the last value of this mapping, if it is a plain scalar
+    last_was_cut: bool = False  # whether the last field name was the rest of a text a comma cut short
+    cuts: list[list[Any]] = field(default_factory=list)  # [a text a comma cut short, where it ends]
+
+
+class _Scalar(NamedTuple):
+    """Where a scalar stands, for messages about it."""
+
+    path: FieldPath
+    location: Location
+    start: int  # character offsets in the text
+    end: int
+    is_key: bool
+    plain: bool
+    in_flow_mapping: bool
+
+
 class _Builder:
     """Turns the event stream into plain data, collecting every problem instead of stopping."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str) -> None:
         self.file = file
+        self.text = text
         self.problems: list[Problem] = []
         self.value_locations: dict[FieldPath, Location] = {}
         self.key_locations: dict[FieldPath, Location] = {}
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.values = 0
         self.documents = 0
+        self.scalars: list[_Scalar] = []
 
     def error(self, location: Location, path: FieldPath, message: str) -> None:
         self.problems.append(Problem(self.file, location, path, message))
@@ -234,15 +356,111 @@ class _Builder:
             self.error(where, path, f"{shown!r} is not a valid {_show_tag(tag)} value")
             return event.value
 
+    def check_escapes(self, event: yaml.ScalarEvent, where: Location, path: FieldPath) -> None:
+        """Invisible characters written as escapes in double quotes (`"\\u202e"`)."""
+        if not _INVISIBLE.search(event.value):
+            return
+        refused = _INVISIBLE.findall(event.value)
+        if not _INVISIBLE.search(self.text, event.start_mark.index, event.end_mark.index):
+            self.error(where, path, _character_message(refused[0], escaped=True) + _more(len(refused) - 1))
+
+    def has_colon(self, event: yaml.ScalarEvent) -> bool:
+        """Whether a field name in {braces} is followed by ':' (or is an explicit `? key`)."""
+        index = event.end_mark.index
+        while index < len(self.text):
+            character = self.text[index]
+            if character == "#" and self.text[index - 1] in " \t\r\n":
+                while index < len(self.text) and self.text[index] not in "\r\n":
+                    index += 1
+            elif character in " \t\r\n":
+                index += 1
+            else:
+                break
+        if self.text.startswith(":", index):
+            return True
+        index = event.start_mark.index - 1
+        while index >= 0 and self.text[index] in " \t\r\n":
+            index -= 1
+        return index >= 0 and self.text[index] == "?"
+
+    def missing_colon(self, frame: _Frame, event: yaml.ScalarEvent, where: Location, name: str) -> None:
+        """A field name in {braces} with no ':': most often the rest of a text a comma cut short."""
+        if frame.cuts and frame.last_was_cut:
+            frame.cuts[-1][1] = event.end_mark.index  # one more piece of the same text
+        elif frame.last_plain is not None:
+            frame.cuts.append([frame.last_plain, event.end_mark.index])
+        else:
+            self.error(where, (*frame.path, name),
+                       f'"{name}" in {{braces}} has no value; write it as `name: value`, or put a text '
+                       "that holds a comma in quotes")
+
+    def report_cuts(self, frame: _Frame) -> None:
+        for text, end in frame.cuts:
+            whole = self.text[text.start:end]
+            self.error(text.location, text.path,
+                       f'the text "{self.text[text.start:text.end]}" ends at a comma, because in {{braces}} '
+                       f"a comma separates fields; put the whole text in quotes{_quoted_example(text, whole)}")
+
+    def quote_hint(self, error: yaml.MarkedYAMLError) -> Problem | None:
+        """For the parser's complaint about a colon in an unquoted text in {braces}: a message that
+        says to quote the text, located at the text."""
+        if not self.scalars or error.problem_mark is None:
+            return None
+        last, problem = self.scalars[-1], error.problem or ""
+        at = error.problem_mark.index
+        if not last.in_flow_mapping or not self.text.startswith(":", at):
+            return None
+        if "did not find expected ',' or '}'" in problem and not last.is_key and last.plain:
+            text = last
+        elif "found unexpected ':'" in problem and last.is_key and error.context_mark is not None:
+            start = error.context_mark.index
+            text = _Scalar(last.path, _location(error.context_mark), start, at, False, True, True)
+        else:
+            return None
+        if _LINE_BREAK.search(self.text, text.start, at):
+            return None  # a text running on to a line with a field on it: more likely a '}' left out
+        rest = re.match(r"[^,}\r\n]*", self.text[at:])
+        whole = self.text[text.start:at + (rest.end() if rest else 0)].rstrip()
+        return Problem(self.file, text.location, text.path,
+                       "a colon followed by a space (or by the end of the text) starts a field inside "
+                       f"{{braces}}; put the whole text in quotes{_quoted_example(text, whole)}")
+
+    def tidy_text(self, frame: _Frame) -> None:
+        """A mapping of languages is a text: tidy its whitespace, and require something visible."""
+        container = frame.container
+        if not container or not set(container) <= text_languages():
+            return
+        for language, text in container.items():
+            if not isinstance(text, str):
+                continue
+            container[language] = tidy = normalise_text(text)
+            path = (*frame.path, language)
+            where = self.value_locations.get(path, frame.start)
+            unwanted = _NOT_IN_TEXT.search(tidy)
+            if unwanted:
+                character = unwanted.group()
+                if character in _OLD_LINE_BREAKS:
+                    self.error(where, path, f"the text holds {_describe_character(character)}, written as an "
+                                            "escape, a line break that some programs show and others do not; "
+                                            "write a normal line break or a space")
+                else:
+                    self.error(where, path, f"the text holds a control character, U+{ord(character):04X}, "
+                                            "written as an escape; delete it")
+            elif tidy and not _INVISIBLE.search(tidy) and not any(map(is_visible, tidy)):
+                shown = ", ".join(_describe_character(c) if not c.isprintable() or c.isspace() else f'"{c}"'
+                                  for c in dict.fromkeys(tidy.replace(" ", "")))
+                self.error(where, path, f"the text holds no letter, digit or symbol that a reader could see, "
+                                        f"only {shown or 'spaces'}; write the text itself")
+
     def build(self, events: Any) -> Any:
         """Consume events; return the first document's top-level value (or None if none)."""
-        # Each frame: [container, path, pending_key, start_location, seen_keys, anchor, values_before, in_key]
-        stack: list[list[Any]] = []
+        stack: list[_Frame] = []
         root: Any = None
         have_root = False
         stopped = False
 
-        def place(value: Any, where: Location, anchor: str | None, size: int) -> None:
+        def place(value: Any, where: Location, anchor: str | None, size: int, plain: _Scalar | None = None,
+                  no_colon: bool = False) -> None:
             nonlocal root, have_root
             if anchor:
                 self.anchors[anchor] = (value, size)
@@ -251,49 +469,54 @@ class _Builder:
                     root, have_root = value, True
                 return
             frame = stack[-1]
-            container = frame[0]
+            container = frame.container
             if isinstance(container, list):
                 container.append(value)
                 return
-            if frame[2] is _NO_KEY:
-                key_path = (*frame[1], "?")
+            if frame.key is _NO_KEY:
+                key_path = (*frame.path, "?")
                 if isinstance(value, (dict, list)) or not _is_key(value):
-                    self.error(where, frame[1],
+                    self.error(where, frame.path,
                                "a field name must be plain text, not a list, mapping or number")
-                    frame[2] = _BAD_KEY
+                    frame.key = _BAD_KEY
                     return
                 name = str(value)
-                key_path = (*frame[1], name)
+                key_path = (*frame.path, name)
+                if no_colon:
+                    frame.key = _CUT_KEY
+                    return
                 if name == "<<":
                     self.error(where, key_path,
                                "merge keys ('<<') are not supported; write the fields out in full")
-                if name in frame[4]:
-                    first = frame[4][name]
+                if name in frame.seen:
+                    first = frame.seen[name]
                     self.error(where, key_path,
                                f'duplicate key "{name}": it is already defined at line '
                                f"{first.line}, column {first.column}; keep only one")
-                    frame[2] = _BAD_KEY
+                    frame.key = _BAD_KEY
                     return
-                frame[4][name] = where
+                frame.seen[name] = where
                 self.key_locations[key_path] = where
-                frame[2] = name
+                frame.key = name
                 return
-            if frame[2] is not _BAD_KEY:
-                container[frame[2]] = value
-            frame[2] = _NO_KEY
+            if frame.key not in (_BAD_KEY, _CUT_KEY):
+                container[frame.key] = value
+            frame.last_was_cut = frame.key is _CUT_KEY
+            frame.last_plain = plain
+            frame.key = _NO_KEY
 
         def child_path() -> FieldPath:
             if not stack:
                 return ()
             frame = stack[-1]
-            if isinstance(frame[0], list):
-                return (*frame[1], len(frame[0]))
-            if frame[2] in (_NO_KEY, _BAD_KEY):
-                return (*frame[1], "?")
-            return (*frame[1], frame[2])
+            if isinstance(frame.container, list):
+                return (*frame.path, len(frame.container))
+            if frame.key in (_NO_KEY, _BAD_KEY, _CUT_KEY):
+                return (*frame.path, "?")
+            return (*frame.path, frame.key)
 
         def is_key_position() -> bool:
-            return bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY
+            return bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY
 
         for event in events:
             if stopped:  # the rest of the file is not even parsed: it may be what made the loader stop
@@ -318,9 +541,20 @@ class _Builder:
                 # A field name is the text as written: `null:` or `1e3:` name fields "null" and "1e3".
                 plain_key = in_key and event.tag in (None, "!")
                 value = event.value if plain_key else self.scalar(event, path)
+                in_flow_mapping = bool(stack) and stack[-1].flow and isinstance(stack[-1].container, dict)
+                at = (*path[:-1], event.value) if in_key else path
+                scalar = _Scalar(at, where, event.start_mark.index, event.end_mark.index, in_key,
+                                 event.tag is None and event.implicit[0] and not event.style and event.value != "",
+                                 in_flow_mapping)
+                self.scalars.append(scalar)
+                self.check_escapes(event, where, at)
+                no_colon = False
+                if in_key and in_flow_mapping and not self.has_colon(event):
+                    no_colon = True
+                    self.missing_colon(stack[-1], event, where, str(event.value))
                 if not in_key:
                     self.value_locations[path] = where
-                place(value, where, event.anchor, 1)
+                place(value, where, event.anchor, 1, scalar if scalar.plain else None, no_colon)
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in self.anchors:
                     self.error(where, path, f"the alias *{event.anchor} has no anchor &{event.anchor} before it")
@@ -349,11 +583,24 @@ class _Builder:
                 if not in_key:
                     self.value_locations[path] = where
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-                stack.append([container, path, _NO_KEY, where, {}, event.anchor, self.values, in_key])
+                # {a, b} is a set to YAML, refused above by its tag when written `!!set {a, b}`.
+                flow = bool(event.flow_style) and event.tag in (None, "!", expected)
+                stack.append(_Frame(container, path, where, event.anchor, self.values, flow, key=_NO_KEY))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                container, path, _, start, _, anchor, values_before, _ = stack.pop()
-                place(container, start, anchor, self.values - values_before + 1)
+                frame = stack.pop()
+                if isinstance(frame.container, dict):
+                    self.report_cuts(frame)
+                    self.tidy_text(frame)
+                place(frame.container, frame.start, frame.anchor, self.values - frame.values_before + 1)
         return root if have_root else _EMPTY
+
+
+def _quoted_example(text: _Scalar, whole: str) -> str:
+    """`, such as {en: 'Hello, world'}` for a text of one short line, else nothing."""
+    if "\n" in whole or "\r" in whole or len(whole) > 80 or not text.path or not isinstance(text.path[-1], str):
+        return ""
+    quoted = "'" + whole.replace("'", "''") + "'"
+    return f", such as {{{text.path[-1]}: {quoted}}}"
 
 
 class _Marker:
@@ -366,6 +613,7 @@ class _Marker:
 
 _NO_KEY = _Marker("<no key>")
 _BAD_KEY = _Marker("<bad key>")
+_CUT_KEY = _Marker("<the rest of a text a comma cut short>")
 _EMPTY = _Marker("<empty>")
 
 
@@ -387,8 +635,12 @@ def _decode(raw: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-# The line breaks YAML counts lines by (str.splitlines also splits at form feeds and the like).
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# The line breaks YAML 1.2 counts lines by (str.splitlines also splits at form feeds and the like,
+# PyYAML at NEL, U+2028 and U+2029, which the loader refuses).
+_LINE_BREAK = re.compile("\r\n|[\r\n]")
+# Before parsing, the breaks only PyYAML counts become a character PyYAML reads as YAML 1.2 reads
+# them (part of a value or comment), so every location the parser gives is YAML 1.2's.
+_OLD_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
 def _tab_problems(text: str, file: str) -> list[Problem]:
@@ -404,27 +656,60 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
     return problems
 
 
+class _Lines:
+    """Offsets in a text to 1-based lines and columns, as YAML 1.2 counts them."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(match.end() for match in _LINE_BREAK.finditer(text))]
+
+    def location(self, index: int) -> Location:
+        line = bisect_right(self.starts, index)
+        return Location(line, index - self.starts[line - 1] + 1)
+
+
+def _refused_problems(text: str, file: str, scalars: list[_Scalar]) -> list[Problem]:
+    """Each refused character in the file, one problem per value (or per line outside values)."""
+    found = [match.start() for match in _REFUSED.finditer(text)]
+    if not found:
+        return []
+    lines = _Lines(text)
+    starts = [scalar.start for scalar in scalars]
+    groups: dict[tuple[str, int], list[int]] = {}
+    for index in found:
+        number = bisect_right(starts, index) - 1
+        if number >= 0 and scalars[number].start <= index < scalars[number].end:
+            groups.setdefault(("value", number), []).append(index)
+        else:
+            groups.setdefault(("line", lines.location(index).line), []).append(index)
+    return [
+        Problem(file, lines.location(indexes[0]), scalars[number].path if kind == "value" else (),
+                _character_message(text[indexes[0]]) + _more(len(indexes) - 1))
+        for (kind, number), indexes in groups.items()
+    ]
+
+
 def load_text(text: str, file: str) -> Document:
     """Parse `text` (already decoded) into a Document, or raise InputError with every problem."""
-    builder = _Builder(file)
+    text = text.removeprefix("\ufeff")  # a byte order mark, at the start only
+    parsed = _OLD_LINE_BREAK.sub("\ufffd", text)
+    builder = _Builder(file, parsed)
     try:
-        root = builder.build(yaml.parse(text, Loader=_EventLoader))
+        root = builder.build(yaml.parse(parsed, Loader=_EventLoader))
     except yaml.MarkedYAMLError as error:
         # Tabs in indentation are what the parser trips over then, and it says so far less clearly.
         # (Where it does not trip, a tab is harmless: inside a block text or between flow values.)
-        cause = _tab_problems(text, file) or [_syntax_problem(error, file)]
-        raise InputError([*builder.problems, *cause]) from None
+        cause = _tab_problems(text, file) or [builder.quote_hint(error) or _syntax_problem(error, file)]
+        raise InputError([*builder.problems, *cause, *_refused_problems(text, file, builder.scalars)]) from None
     except yaml.YAMLError as error:  # reader errors: control characters and the like
         position = getattr(error, "position", None)
-        where = Location(1, 1)
-        if isinstance(position, int):
-            lines = _LINE_BREAK.split(text[:position])
-            where = Location(len(lines), len(lines[-1]) + 1)
+        where = _Lines(text).location(position) if isinstance(position, int) else Location(1, 1)
         reason = getattr(error, "reason", None) or str(error)
         unreadable = Problem(file, where, (), f"the file cannot be read as YAML: {reason}")
-        raise InputError([*builder.problems, *_tab_problems(text, file), unreadable]) from None
-    if builder.problems:
-        raise InputError(builder.problems)
+        raise InputError([*builder.problems, *_tab_problems(text, file), unreadable,
+                          *_refused_problems(text, file, builder.scalars)]) from None
+    refused = _refused_problems(text, file, builder.scalars)
+    if builder.problems or refused:
+        raise InputError([*builder.problems, *refused])
     if root is _EMPTY or root is None:
         raise InputError([Problem(file, Location(1, 1), (),
                                   "the file is empty; it should hold the privacy model, starting "
@@ -460,5 +745,5 @@ def load_bytes(raw: bytes, file: str) -> Document:
     return load_text(_decode(raw, file), file)
 
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "Document", "format_path", "load_bytes",
-           "load_file", "load_text"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "Document", "format_path", "is_visible", "load_bytes",
+           "load_file", "load_text", "normalise_text", "text_languages"]

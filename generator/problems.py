@@ -20,10 +20,11 @@ TOP_LEVEL = "(top level)"
 # its own and `FILE:LINE:COL: PATH: MESSAGE` stays one line that tools can split.
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9_<?-]+$")
 # Characters that would break a message over lines (or hide in it), shown escaped instead.
+# Bidirectional controls and zero-width characters too: they could make a message read differently.
 _ESCAPES = {code: f"\\x{code:02x}" for code in range(32)} | {
     ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", 0x7F: "\\x7f", 0x85: "\\x85",
-    0x2028: "\\u2028", 0x2029: "\\u2029",
-}
+} | {code: f"\\u{code:04x}" for code in (0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x2028, 0x202F),
+                                          *range(0x2060, 0x2070), 0xFEFF)}
 
 
 def _show_name(name: str) -> str:

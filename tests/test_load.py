@@ -349,3 +349,130 @@ def test_document_of_the_real_model() -> None:
     # Quoted in the file, and text either way: the schema wants strings here.
     assert isinstance(document.data["version"], str)
     assert isinstance(document.data["effective_date"], str)
+
+
+# --- texts: whitespace, invisible characters, YAML 1.2 line breaks --------------------------------
+
+def test_a_folded_text_keeps_no_trailing_newline() -> None:
+    document = load_text("name:\n  en: >\n    Basic contact\n    information\n", "test.yaml")
+    assert document.data == {"name": {"en": "Basic contact information"}}
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("'  Job   seekers  '", "Job seekers"),
+    ('"Job\\t seekers"', "Job seekers"),
+    ("|\n    Job seekers\n\n", "Job seekers"),
+    ("|+\n    Job seekers\n\n", "Job seekers"),
+    # Lines of a literal block and paragraphs of a folded one stay apart; only their spaces are tidied.
+    ("|\n    Box 8114,  \n    104 20   Stockholm\n", "Box 8114,\n104 20 Stockholm"),
+    (">\n    First paragraph\n    goes on.\n\n\n\n    Second.\n", "First paragraph goes on.\n\nSecond."),
+])
+def test_text_whitespace_is_normalised_at_load(written: str, meant: str) -> None:
+    assert load_text(f"name:\n  en: {written}", "test.yaml").data["name"]["en"] == meant
+
+
+def test_every_language_of_a_text_is_normalised_and_other_values_are_not() -> None:
+    document = load_text("name: {en: ' a  b ', sv: ' c  d '}\nplain: ' x  y '\nblock: |\n  x\n", "test.yaml")
+    assert document.data == {"name": {"en": "a b", "sv": "c d"}, "plain": " x  y ", "block": "x\n"}
+
+
+@pytest.mark.parametrize(("character", "name"), [
+    ("\u2028", "U+2028 (LINE SEPARATOR)"), ("\u2029", "U+2029 (PARAGRAPH SEPARATOR)"),
+    ("\x85", "U+0085 (NEXT LINE)"),
+])
+def test_yaml_1_1_line_breaks_are_refused_and_later_lines_keep_their_numbers(character: str, name: str) -> None:
+    # PyYAML counts these as line breaks, YAML 1.2 (and editors) do not: the tag below is on line 3.
+    text = f"a:\n  en: 'one{character}two'\nb: !!python/name:os.system\n"
+    assert problems_of(text) == [
+        f"test.yaml:2:11: a.en: the character {name} is a line break to this tool's YAML reader but an "
+        "ordinary character to YAML 1.2 and to editors, so the two would count lines differently; "
+        "replace it with a space or a normal line break",
+        "test.yaml:3:4: b: the tag '!!python/name:os.system' is not allowed; write a plain value without a "
+        "'!' tag (quote it if it should be text)",
+    ]
+
+
+@pytest.mark.parametrize(("character", "kind"), [
+    ("\u202a", "a bidirectional control"), ("\u202b", "a bidirectional control"),
+    ("\u202c", "a bidirectional control"), ("\u202d", "a bidirectional control"),
+    ("\u202e", "a bidirectional control"), ("\u2066", "a bidirectional control"),
+    ("\u2067", "a bidirectional control"), ("\u2068", "a bidirectional control"),
+    ("\u2069", "a bidirectional control"), ("\u200e", "a bidirectional control"),
+    ("\u200f", "a bidirectional control"), ("\u061c", "a bidirectional control"),
+    ("\u200b", "a zero-width character"), ("\u200c", "a zero-width character"),
+    ("\u200d", "a zero-width character"), ("\u2060", "a zero-width character"),
+    ("\ufeff", "a zero-width character"),
+])
+def test_bidirectional_controls_and_zero_width_characters_are_refused_where_they_stand(
+        character: str, kind: str) -> None:
+    import unicodedata
+
+    [problem] = problems_of(f"name:\n  en: Job{character} seekers\n")
+    assert problem == (
+        f"test.yaml:2:10: name.en: the text holds an invisible character, U+{ord(character):04X} "
+        f"({unicodedata.name(character)}), {kind} that can make a text read differently than it is "
+        "stored; delete it")
+
+
+def test_invisible_characters_are_found_in_every_kind_of_value_in_keys_comments_and_escapes() -> None:
+    text = ("email: \"a\\u200b@example.com\"\n"          # written as an escape: located at the value
+            "na\u202eme: x\n"                              # in a field name
+            "# a comment that reads back\u202ewards\n"     # in a comment
+            "url: https://exa\u200dmple.com\n")
+    problems = problems_of(text)
+    assert [problem.split(": the text holds")[0] for problem in problems] == [
+        "test.yaml:1:8: email", "test.yaml:2:3: [\"na\\u202eme\"]", "test.yaml:3:28: (top level)",
+        "test.yaml:4:17: url",
+    ]
+
+
+def test_only_a_leading_byte_order_mark_is_allowed() -> None:
+    assert load_bytes("\ufeffa: 1\n".encode(), "test.yaml").data == {"a": 1}
+    assert load_text("\ufeffa: 1\n", "test.yaml").data == {"a": 1}
+    [problem] = problems_of("a: 1\nb: x\ufeffy\n")
+    assert problem.startswith("test.yaml:2:5: b: the text holds an invisible character, U+FEFF")
+
+
+def test_each_value_reports_its_first_invisible_character_and_counts_the_rest() -> None:
+    [problem] = problems_of("a: x\u200by\u200bz\u202e\n")
+    assert problem.startswith("test.yaml:1:5: a: the text holds an invisible character, U+200B")
+    assert problem.endswith("; delete it (and the 2 other invisible characters in this value)")
+
+
+def test_control_characters_written_as_escapes_are_refused() -> None:
+    [problem] = problems_of('name: {en: "Job\\e[31m seekers"}\n')
+    assert problem == ("test.yaml:1:12: name.en: the text holds a control character, U+001B, written as an "
+                       "escape; delete it")
+
+
+@pytest.mark.parametrize(("text", "where", "shown"), [
+    ("name: {en: Hello, world}\n", "1:12: name.en", "{en: 'Hello, world'}"),
+    ("name: {en: Job seekers, and more, sv: Hej}\n", "1:12: name.en", "{en: 'Job seekers, and more'}"),
+    ("items:\n  - name: {en: Hello,\n      world}\n", "2:16: items[0].name.en", None),
+    ("name: {en: Note: this}\n", "1:12: name.en", "{en: 'Note: this'}"),
+    ("name: {en: Note:}\n", "1:12: name.en", None),
+    ("list: [a, {en: Note: this, sv: x}]\n", "1:16: list[1].en", "{en: 'Note: this'}"),
+])
+def test_a_comma_or_colon_in_an_unquoted_text_in_braces_says_to_quote_the_text(
+        text: str, where: str, shown: str | None) -> None:
+    [problem] = problems_of(text)
+    assert problem.startswith(f"test.yaml:{where}: ")
+    assert "put the whole text in quotes" in problem
+    if shown:
+        assert f"such as {shown}" in problem
+
+
+def test_a_field_in_braces_without_a_value_is_refused() -> None:
+    assert problems_of("a: {b}\n") == [
+        'test.yaml:1:5: a.b: "b" in {braces} has no value; write it as `name: value`, or put a text '
+        "that holds a comma in quotes"
+    ]
+    # Explicit keys and quoted texts followed by a proper field are fine.
+    assert load_text("a: {? b, en: 'x, y', c: 1}\n", "test.yaml").data == {"a": {"b": None, "en": "x, y", "c": 1}}
+
+
+def test_line_breaks_and_controls_written_as_escapes_are_refused_in_texts_only() -> None:
+    [problem] = problems_of('name: {en: "Job\\Lseekers"}\n')
+    assert problem.startswith("test.yaml:1:12: name.en: the text holds U+2028 (LINE SEPARATOR), written as an escape")
+    # Elsewhere the schema judges them, and messages show them escaped.
+    assert load_text('"odd\\Lkey": "a\\x07"\n', "test.yaml").data == {"odd\u2028key": "a\x07"}
