@@ -30,6 +30,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.diff import describe_changes
 from generator.history import build_date, read_history, skipped_messages
@@ -99,6 +100,8 @@ def entry_page(site_name: str, languages: dict[str, str]) -> str:
 
 def _nav_entry(item: NavItem) -> dict[str, Any]:
     # MkDocs' theme templates print nav titles without escaping, and titles come from the model.
+    # (Where Material prints a title through `striptags`, which undoes the escaping, the page's
+    # metadata title is printed instead: `PrivacyStatementPlugin.on_page_markdown` sets it.)
     if isinstance(item, NavSection):
         return {html.escape(item.title): [_nav_entry(page) for page in item.pages]}
     return {html.escape(item.title): item.path}
@@ -221,6 +224,18 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         for path, content in self.site.files:
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig,
+                         files: Files) -> str:
+        """Give a generated page without a title of its own (front matter) its title, escaped.
+
+        Material prints `page.meta.title` as it is, but otherwise `page.title | striptags`, and
+        `striptags` turns `&lt;` back into `<`: a model value in the title would be markup there."""
+        assert self.site is not None, "on_config runs before on_page_markdown"
+        titles = {generated.path: generated.title for generated in self.site.pages}
+        if page.file.src_uri in titles and not page.meta.get("title"):
+            page.meta["title"] = html.escape(titles[page.file.src_uri])
+        return markdown
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in self.watched:

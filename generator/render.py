@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import string
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -49,9 +50,20 @@ _PAGE_TARGET = re.compile(r"^(?:\.\./)*[a-z0-9][a-z0-9/._-]*(?:#[a-z0-9-]+)?$")
 _DURATION = re.compile(r"^P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?$")
 
 
+# Control characters have no place in a page; Python-Markdown also uses \x02 and \x03 to mark where
+# it keeps raw HTML, so a value holding them could pull that HTML in elsewhere.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# What a link's address may hold as it is. Every other character is written as an HTML character
+# reference, which the browser reads back as the character but Markdown never acts on: no "[", "(",
+# "`", "<", "!", "\\", "|", "*", "_" or quote of an address reaches Markdown's inline patterns.
+_HREF_AS_IS = re.compile(r"[^A-Za-z0-9/:.@%?=;,~-]")
+# RFC 6068: what the address of a mailto: link may hold as it is; the rest is percent-encoded.
+_MAILTO_AS_IS = "@!$*+"
+
+
 def escape(value: object) -> str:
     """Plain text safe to place anywhere in a Markdown page: inert as Markdown and as HTML."""
-    text = " ".join(str(value).split())
+    text = _CONTROL.sub("\ufffd", " ".join(str(value).split()))
     text = html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=True).replace("=", "&#61;")
     # A leading colon would start a definition-list entry; "=" lines would make a heading.
     return "&#58;" + text[1:] if text.startswith(":") else text
@@ -214,13 +226,19 @@ class Renderer:
         return Markup(f'<span lang="{language}">{shown}</span>')
 
     def link(self, url: str, label: object = None) -> Markup:
-        """An HTML link to a model URL; anything but https:/mailto: is shown as plain text."""
+        """An HTML link to a model URL; anything but https:/mailto: is shown as plain text.
+
+        The address goes into the attribute as character references (`_HREF_AS_IS`) and the label
+        through `escape` (or the renderer's own Markup, such as `text` makes), so Python-Markdown,
+        which reads this HTML as part of the page's Markdown, finds nothing in either to turn into
+        a link, an attribute or a code span."""
         if label is None:
             label = url.removeprefix("mailto:")
         shown = label if isinstance(label, Markup) else escape(label)
         if not _SAFE_LINK.match(url):
             return Markup(shown)
-        return Markup(f'<a href="{html.escape(url, quote=True)}">{shown}</a>')
+        href = _HREF_AS_IS.sub(lambda found: f"&#{ord(found.group())};", url)
+        return Markup(f'<a href="{href}">{shown}</a>')
 
     def duration(self, value: str | None) -> str:
         """`P6M` -> `6 months`, `P1Y6M` -> `1 year and 6 months`."""
@@ -254,7 +272,8 @@ class Renderer:
         return code not in self.eea
 
     def email_link(self, address: str) -> Markup:
-        return self.link(f"mailto:{address}", address)
+        """A mailto: link (RFC 6068: characters such as ?, # and % of the address percent-encoded)."""
+        return self.link(f"mailto:{urllib.parse.quote(address, safe=_MAILTO_AS_IS)}", address)
 
     @staticmethod
     def page_link(target: str, label: object) -> Markup:

@@ -9,10 +9,10 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
-from injection import injection_model_text
+from injection import HOSTILE_EMAIL, HOSTILE_URL, injection_model_text
 from sitekit import BIN, CHROMIUM_ARGS, REAL_MODEL, copy_project, mkdocs_build, require_chromium, serve
 
 from generator.load import load_file
@@ -168,26 +168,64 @@ def test_no_serious_accessibility_violations(visit: Visit, path: str) -> None:
     assert serious == []
 
 
+# Every attribute a handler or a script address could hide in, checked on every element of a page.
+_HANDLERS_AND_SCRIPT_URLS = """() => {
+    const found = [];
+    for (const element of document.querySelectorAll('*')) {
+        for (const attribute of element.attributes) {
+            const value = attribute.value.replace(/[\\s\\u0000-\\u001f]+/g, '').toLowerCase();
+            if (attribute.name.toLowerCase().startsWith('on') || value.startsWith('javascript:')
+                    || value.startsWith('data:text/html') || value.startsWith('vbscript:')) {
+                found.push(`${element.tagName.toLowerCase()} ${attribute.name}=${attribute.value}`);
+            }
+        }
+    }
+    return found;
+}"""
+# Focus every element that can take focus (an injected `autofocus`/`onfocus` runs then, if not before).
+_FOCUS_EVERYTHING = """() => {
+    for (const element of document.querySelectorAll('a, button, input, select, textarea, [tabindex]')) {
+        element.focus();
+        element.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+    }
+}"""
+
+
 def test_injected_model_runs_no_script(browser: Any, tmp_path: Path) -> None:
+    """Every email, URL and text of the model as hostile as its kind allows, built by the real MkDocs:
+    in every page of every language no handler ran, no element carries an event attribute or a
+    script address, and each email and URL is a plain link to itself."""
     site = _build(tmp_path / "injected", injection_model_text())
+    languages = sorted(folder.name for folder in site.iterdir() if (folder / "privacy").is_dir())
+    assert languages, "no language folder with a privacy statement in the built site"
+    pages = [f"{language}/{path}" for language in languages for path in ["", "privacy/", *sorted(
+        p.parent.relative_to(site / language).as_posix() + "/"
+        for p in (site / language / "privacy").rglob("*/index.html"))]]
+    assert len(pages) >= 6 * len(languages)
+    hrefs: set[str] = set()
     with serve(site) as url:
-        site = site / "en"
-        visit = Visit(browser, url + "en/")
+        visit = Visit(browser, url)
         try:
-            for path in ["", "privacy/", *sorted(
-                    p.parent.relative_to(site).as_posix() + "/" for p in (site / "privacy").rglob("*/index.html"))]:
+            for path in pages:
                 page = visit.open(path)
-                for link in page.locator("article a").all():
-                    href = link.get_attribute("href") or ""
-                    assert not href.strip().lower().startswith("javascript:"), href
-                if path == "privacy/":
-                    assert "click me" in search(page, "click")
                 assert page.evaluate("typeof window.__injected") == "undefined", path
+                page.evaluate(_FOCUS_EVERYTHING)
+                page.keyboard.press("Tab")
+                page.wait_for_timeout(50)
+                assert page.evaluate("typeof window.__injected") == "undefined", path
+                assert page.evaluate(_HANDLERS_AND_SCRIPT_URLS) == [], path
+                hrefs.update(page.evaluate("[...document.querySelectorAll('article a[href]')]"
+                                           ".map(a => a.getAttribute('href'))"))
+                if path == "en/privacy/":
+                    assert "click me" in search(page, "click")
+                    assert page.evaluate("typeof window.__injected") == "undefined", path
             assert visit.dialogs == []
             assert visit.console_errors == []
             assert visit.foreign_requests() == []
         finally:
             visit.close()
+    assert f"mailto:{quote(HOSTILE_EMAIL, safe='@!$*+')}" in hrefs
+    assert HOSTILE_URL in hrefs
 
 
 def _free_port() -> int:

@@ -115,7 +115,8 @@ def test_formats_of_the_definitions(definition: str, good: list[str], bad: list[
 
 def test_effective_date_is_a_real_date() -> None:
     validator = jsonschema.Draft202012Validator(
-        SCHEMA["properties"]["effective_date"], format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        {"$defs": SCHEMA["$defs"], **SCHEMA["properties"]["effective_date"]},
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     assert validator.is_valid("2026-02-28")
     for value in ("2026-02-30", "2026-13-01", "26-01-01", "2026-1-1", "2026-01-01T00:00:00"):
         assert not validator.is_valid(value), value
