@@ -164,11 +164,12 @@ def test_a_refused_value_in_any_field_is_refused_there(kind: str, value: str) ->
 
 def _site_markdown() -> markdown.Markdown:
     config = yaml.safe_load((PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    names, settings_ = [], {}
-    for entry in config["markdown_extensions"]:
-        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
-        names.append(name)
-        settings_[name] = options or {}
+    extensions = config["markdown_extensions"]
+    if isinstance(extensions, list):  # a list of names and one-entry mappings, or one mapping
+        extensions = {name: options for entry in extensions
+                      for name, options in (entry.items() if isinstance(entry, dict) else [(entry, None)])}
+    names = list(extensions)
+    settings_ = {name: options or {} for name, options in extensions.items()}
     return markdown.Markdown(extensions=names, extension_configs=settings_)
 
 
@@ -348,16 +349,20 @@ def test_a_page_without_a_title_of_its_own_gets_its_title_escaped(tmp_path: Path
     data["sites"][0]["name"] = {"en": 'Main </title><script>window.__injected="title"</script> site'}
     project = copy_project(tmp_path / "project", dump(data))
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      model: data/processing.yaml\n", "      model: data/processing.yaml\n      policy: policy\n"),
-        encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    assert "    model: data/processing.yaml\n" in text
+    config.write_text(text.replace("    model: data/processing.yaml\n",
+                                   "    model: data/processing.yaml\n    policy: policy\n"), encoding="utf-8")
     template = project / "policy" / "templates" / "site.md.j2"
     text = template.read_text(encoding="utf-8")
     assert "---\ntitle: " in text
     template.write_text(re.sub(r"---\ntitle: [^\n]*\n---\n", "", text), encoding="utf-8")
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
-    page = (project / "site" / "privacy" / "sites" / data["sites"][0]["id"] / "index.html").read_text(encoding="utf-8")
-    assert "<script>window.__injected" not in page
-    [title] = re.findall(r"<title>(.*?)</title>", page, re.DOTALL)
-    assert html.unescape(title).startswith('Main </title><script>window.__injected="title"</script> site')
+    pages = sorted((project / "site").glob(f"**/privacy/sites/{data['sites'][0]['id']}/index.html"))
+    assert pages
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        assert "<script>window.__injected" not in page
+        [title] = re.findall(r"<title>(.*?)</title>", page, re.DOTALL)
+        assert html.unescape(title).startswith('Main </title><script>window.__injected="title"</script> site')
