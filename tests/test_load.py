@@ -476,3 +476,18 @@ def test_line_breaks_and_controls_written_as_escapes_are_refused_in_texts_only()
     assert problem.startswith("test.yaml:1:12: name.en: the text holds U+2028 (LINE SEPARATOR), written as an escape")
     # Elsewhere the schema judges them, and messages show them escaped.
     assert load_text('"odd\\Lkey": "a\\x07"\n', "test.yaml").data == {"odd\u2028key": "a\x07"}
+
+
+def test_a_name_written_as_a_folded_block_reads_without_a_space_before_the_comma_on_the_page() -> None:
+    """Issue 14, item 10: `en: >` kept its newline, and a list of names read "You , Your employer"."""
+    from generator.render import render_site
+    from generator.validate import validate
+
+    fixture = (Path(__file__).parent / "fixtures" / "complete.yaml").read_text(encoding="utf-8")
+    text = edited(fixture, "    name: {en: You}\n", "    name:\n      en: >\n        You\n")
+    model = validate(load_text(text, "complete.yaml")).model
+    assert model is not None
+    statement = next(page.markdown for page in render_site(model, language="en").pages
+                     if page.path.endswith("privacy/index.md"))
+    assert "| You, Your employer |" in statement
+    assert "You , Your employer" not in statement
