@@ -5,8 +5,9 @@ machine.
     .venv/bin/python bench/bench_history.py [--runs N] [--counts 10,50,200]
 
 It makes git repositories in a temporary folder (no network): the real model committed once per
-version, each commit raising `version` and `effective_date`, and one repository of 200 commits
-under a single version (fixes that do not raise it). For each, it times the history step
+version, each commit raising `version` and `effective_date` and changing one text (in a different
+part of the model each time), and one repository of 200 commits under a single version (fixes that
+do not raise it). For each, it times the history step
 (`generator.history.read_history`: git, reading each revision's version and date, validating the
 last commit of each version) in fresh processes, as CPU seconds of the process and its git
 children, and prints the median, the cost per version, the time of a second read in the same
@@ -16,14 +17,19 @@ process (what `mkdocs serve` pays on a rebuild), and the peak memory of the proc
 from __future__ import annotations
 
 import argparse
+import copy
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.load import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "data" / "processing.yaml"
@@ -34,24 +40,44 @@ BUILD_EPOCH = "1893456000"  # 2030-01-01: every generated version is in force or
 FIRST_COMMIT = 1_700_000_000
 
 
-def model_text(base: str, version: str, effective: str, serial: int) -> str:
-    text = re.sub(r'^version: ".*"$', f'version: "{version}"', base, count=1, flags=re.M)
-    text = re.sub(r'^effective_date: ".*"$', f'effective_date: "{effective}"', text, count=1, flags=re.M)
-    return f"{text}# revision {serial}\n"  # every commit a distinct content, as real edits are
+def edited_model(base: dict[str, Any], version: str, effective: str, serial: int) -> bytes:
+    """The model with its version and date set and, as a real new version does, one part changed:
+    a text in the top-level part `serial` picks (in turn), so versions share all their other parts."""
+    data = copy.deepcopy(base)
+    data["version"], data["effective_date"] = version, effective
+    parts = [name for name, value in data.items() if isinstance(value, dict | list) and _first_text(value)]
+    holder, key = _first_text(data[parts[serial % len(parts)]]) or (data, "version")
+    holder[key] = f"{holder[key]} ({serial})"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100).encode()
+
+
+def _first_text(value: Any) -> tuple[dict[str, Any], str] | None:
+    """The first English text in `value`: its mapping and key."""
+    if isinstance(value, dict):
+        if isinstance(value.get("en"), str):
+            return value, "en"
+        items = list(value.values())
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    return next((found for item in items if (found := _first_text(item))), None)
 
 
 def make_repository(folder: Path, versions: int, commits_per_version: int = 1) -> Path:
-    """A repository whose model has `versions` versions, each committed `commits_per_version` times."""
+    """A repository whose model has `versions` versions, each committed `commits_per_version` times
+    (the later commits of a version change only a comment: fixes that do not raise it)."""
     folder.mkdir(parents=True)
     subprocess.run(["git", "init", "-q", "-b", "main", str(folder)], check=True)
-    base = MODEL.read_text(encoding="utf-8")
+    base = load_file(MODEL).data
     stream = []
     serial = 0
     for number in range(versions):
         year, day = divmod(number, 300)
         effective = f"{2020 + year}-{1 + day // 28:02d}-{1 + day % 28:02d}"
-        for _ in range(commits_per_version):
-            data = model_text(base, f"1.{number}.0", effective, serial).encode()
+        content = edited_model(base, f"1.{number}.0", effective, number)
+        for fix in range(commits_per_version):
+            data = content + (f"# fix {fix}\n".encode() if fix else b"")
             when = FIRST_COMMIT + serial * 3600
             stream.append(b"commit refs/heads/main\n")
             stream.append(f"committer Bench <bench@example.com> {when} +0000\n".encode())

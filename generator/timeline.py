@@ -163,20 +163,24 @@ def replay(steps: Iterable[Step]) -> dict[str, Published]:
     its effective date had not come; one already in force stays published (the working tree's
     rules turn that into an error)."""
     published: dict[str, Published] = {}
+    keys: dict[str, tuple[int, ...]] = {}
     for step in steps:
         number, effective = step.header.number, step.header.effective_date
         if number is None or effective is None:
             continue
+        key = version_key(number)
         for earlier in published.values():
-            if (earlier.withdrawn_on is None and version_key(earlier.number) > version_key(number)
-                    and earlier.effective_date > step.day):
+            if earlier.withdrawn_on is None and earlier.effective_date > step.day and keys[earlier.number] > key:
                 earlier.withdrawn_on = step.day
         entry = published.get(number)
         if entry is None:
             entry = published[number] = Published(number, effective)
+            keys[number] = key
         entry.effective_date, entry.withdrawn_on = effective, None
         if step.blob is not None:
-            entry.commits.insert(0, (step.source, step.blob))
+            entry.commits.append((step.source, step.blob))
+    for entry in published.values():
+        entry.commits.reverse()  # newest first
     return published
 
 

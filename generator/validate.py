@@ -7,6 +7,7 @@ place that says what a field is.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
@@ -284,10 +285,49 @@ def _plain_problems(document: Document, error: ValidationError,
     yield document.problem(path, error.message)
 
 
+# The root schema's keywords under which a document is valid exactly when it is an object with the
+# required fields, no other field (when additionalProperties is false), and each field valid against
+# its own subschema; with any other keyword at the top, the whole document is always checked.
+_SECTIONED = {"$schema", "$id", "$comment", "$defs", "title", "description", "type", "required", "properties",
+              "additionalProperties"}
+
+
+@cache
+def _valid_sections(schema_path: Path = SCHEMA_PATH) -> set[tuple[str, bytes]]:
+    """Top-level fields (name and a digest of the value) found valid against the schema at `schema_path`."""
+    return set()
+
+
+def _known_valid(data: Any, schema_path: Path) -> bool:
+    """Whether the schema finds nothing wrong with `data`, field by field, each field's value judged
+    once per process (and schema): the versions of a model in its history, or the two sides of a
+    diff, share most of their fields. Only validity is remembered: a document with any fault is
+    checked whole by the caller, so every message is the validator's own."""
+    root = load_schema(schema_path)
+    properties = root.get("properties", {})
+    if (not isinstance(data, dict) or not set(root) <= _SECTIONED or root.get("type") != "object"
+            or root.get("additionalProperties") is not False or not isinstance(properties, dict)
+            or any(name not in data for name in root.get("required", ()))
+            or any(name not in properties for name in data)):
+        return False
+    valid = _valid_sections(schema_path)
+    validator = _validator(schema_path)
+    for name, value in data.items():
+        # repr, not JSON: it tells 1 from "1", 1.0 and True, and takes any key the loader allows.
+        digest = hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if (name, digest) in valid:
+            continue
+        if not validator.evolve(schema=properties[name]).is_valid(value):
+            return False
+        valid.add((name, digest))
+    return True
+
+
 def _schema_check(document: Document, schema_path: Path) -> tuple[list[Problem], list[FieldPath]]:
     """The schema's problems, and the path of every value the schema found fault with."""
     root = load_schema(schema_path)
-    errors = list(_validator(schema_path).iter_errors(document.data))
+    known_valid = _known_valid(document.data, schema_path)
+    errors = [] if known_valid else list(_validator(schema_path).iter_errors(document.data))
     kinds_and_problems = [found for error in errors for found in _schema_problems(document, error, root)]
     # A value that breaks its pattern often breaks its format too (an email without "@"): say it once.
     pattern_paths = {problem.path for kind, problem in kinds_and_problems if kind == "pattern"}
