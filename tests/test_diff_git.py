@@ -168,3 +168,26 @@ def test_outside_git_revisions_are_a_usage_error(tmp_path: Path, cli_process: Ca
     result = cli_process("diff", cwd=folder)
     assert result.code == 2
     assert "is not in a git repository" in result.stderr and "privacy-statement diff OLD NEW" in result.stderr
+
+
+def test_a_backdated_new_side_is_named_after_the_diff_and_fails_it(
+    repository: Path, cli_process: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795564800")  # 25 November 2026: 2.1.0 is in force
+    backdated = edited(('version: "2.0.0"', 'version: "2.2.0"'),
+                       ('effective_date: "2026-03-01"', 'effective_date: "2026-05-01"'), LIFETIME, PERIOD)
+    (repository / MODEL).write_text(backdated, encoding="utf-8")
+    problem = ("data/processing.yaml:4:17: effective_date: version 2.2.0 takes effect on 2026-05-01, before "
+               "version 2.1.0 (2026-09-01): dates only go forward; give version 2.2.0 an effective_date on or "
+               "after 2026-09-01")
+    result = cli_process("diff", cwd=repository)
+    assert result.code == 1
+    assert sentences(result) == [PERIOD_SENTENCE, LIFETIME_SENTENCE]  # the diff is still said
+    assert result.lines[-1] == problem
+    markdown = cli_process("diff", "--format", "markdown", cwd=repository)
+    assert markdown.code == 1
+    assert markdown.lines[-1].startswith("- **data/processing\\.yaml:4:17: effective\\_date: version 2\\.2\\.0")
+    # Two files side by side: the new one is judged by its own history in the same way.
+    old = repository / "old.yaml"
+    old.write_text(edited(), encoding="utf-8")
+    assert cli_process("diff", str(old), str(MODEL), cwd=repository).code == 1
