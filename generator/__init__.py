@@ -1,1 +1,1 @@
-"""i-Centrum's privacy statement as code: load -> validate -> check -> render."""
+"""A privacy statement as code: load -> validate -> check -> render."""

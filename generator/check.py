@@ -24,8 +24,12 @@ from generator.validate import Model, load_schema
 RULES_PATH = POLICY_DIR / "rules.yaml"
 EEA_PATH = POLICY_DIR / "eea-countries.yaml"
 
-# The provider of a first-party tracker that i-Centrum sets itself (see validate.SELF_PROVIDER).
+# The provider of a first-party tracker that the controller sets itself (see validate.SELF_PROVIDER).
 SELF_PROVIDER = "controller"
+# What a model writes where the statement says there are none (`transfers: none`).
+NONE = "none"
+# Regions a recipient may process data in besides countries; the EU and the EEA are inside the EEA.
+INSIDE_EEA_REGIONS = frozenset({"EU", "EEA"})
 # The rights of GDPR Art. 13(2)(b) and (d) every statement lists, each with its own rule.
 REQUIRED_RIGHTS = ("access", "rectification", "erasure", "restriction", "portability", "objection", "complaint")
 # The fields of a processor appendix that GDPR Art. 28(3) requires; rule ids follow the field names.
@@ -61,6 +65,7 @@ class Catalogue:
     consent_always_needed_for: frozenset[str]
     safeguards_with_copy: frozenset[str]
     eea: frozenset[str]
+    placeholder_texts: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
@@ -98,8 +103,15 @@ def load_catalogue(rules_path: Path = RULES_PATH, eea_path: Path = EEA_PATH) -> 
                                  for language, phrases in data["vague_retention_phrases"].items()},
         consent_always_needed_for=frozenset(data["consent_always_needed_for"]),
         safeguards_with_copy=frozenset(data["safeguards_with_copy"]),
-        eea=frozenset(countries["eu"]) | frozenset(countries["eea_only"]),
+        eea=frozenset(countries["eu"]) | frozenset(countries["eea_only"]) | INSIDE_EEA_REGIONS,
+        placeholder_texts={language: frozenset(_placeholder_key(text) for text in texts)
+                           for language, texts in (data.get("placeholder_texts") or {}).items()},
     )
+
+
+def _placeholder_key(text: str) -> str:
+    """A text as placeholders are compared: case, spaces and a closing full stop aside."""
+    return " ".join(text.casefold().split()).rstrip(".").strip()
 
 
 @dataclass(frozen=True)
@@ -140,7 +152,30 @@ class _Context:
         return country not in self.catalogue.eea
 
     def entries(self, collection: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        yield from enumerate(self.data.get(collection) or [])
+        yield from enumerate(listed(self.data.get(collection)))
+
+    def missing(self, value: object) -> bool:
+        """Whether a fact is not stated: a gap (null), an empty list, or only placeholder texts such as
+        "Not stated", "N/A", "TBD" or "-" (the lists are in policy/rules.yaml), in every language."""
+        if value is None:
+            return True
+        if isinstance(value, str):
+            return not value.strip()
+        if isinstance(value, list):
+            return all(self.missing(item) for item in value)
+        if isinstance(value, Mapping) and value and set(value) <= TEXT_LANGUAGES:
+            return all(not str(text).strip() or _placeholder_key(str(text)) in
+                       self.catalogue.placeholder_texts.get(language, ()) for language, text in value.items())
+        return False
+
+
+# The languages of a text mapping (the schema's $defs.text).
+TEXT_LANGUAGES = frozenset({"en", "sv"})
+
+
+def listed(value: object) -> list[Any]:
+    """The entries of a list field; none for `none`, a gap or an absent field."""
+    return value if isinstance(value, list) else []
 
 
 Check = Callable[[_Context], Iterable[Finding]]
@@ -182,44 +217,130 @@ def _quoted(ids: Sequence[str]) -> str:
 
 # --- who is responsible ------------------------------------------------------------------------
 
-@checks("controller-postal-address", "controller-eu-representative", "dpo-contact")
+def _entities(context: _Context) -> Iterator[tuple[FieldPath, dict[str, Any]]]:
+    """The controller and every group company that is a controller under the statement."""
+    yield ("controller",), context.data["controller"]
+    for number, entity in context.entries("group_entities"):
+        yield ("group_entities", number), entity
+
+
+@checks("controller-postal-address", "controller-contact", "controller-eu-representative", "dpo-appointed",
+        "dpo-contact")
 def controller_identity(context: _Context) -> Iterator[Finding]:
+    for path, entity in _entities(context):
+        name = entity["legal_name"]
+        if context.missing(entity["postal_address"]):
+            yield context.finding("controller-postal-address", (*path, "postal_address"), entity=name)
+        if context.missing(entity["email"]):
+            yield context.finding("controller-contact", (*path, "email"), entity=name)
     controller = context.data["controller"]
-    if controller["postal_address"] is None:
-        yield context.finding("controller-postal-address", ("controller", "postal_address"))
-    if context.outside_eea(controller["country"]) and controller["eu_representative"] == "not-required":
+    representative = controller["eu_representative"]
+    if context.outside_eea(controller["country"]) and (representative == "not-required"
+                                                       or context.missing(representative)):
         yield context.finding("controller-eu-representative", ("controller", "eu_representative"),
+                              None if representative == "not-required" else "not-stated",
                               country=controller["country"])
-    if controller["dpo"]["appointed"] and controller["dpo"]["email"] is None:
+    dpo = controller["dpo"]
+    if dpo["appointed"] is None:
+        yield context.finding("dpo-appointed", ("controller", "dpo", "appointed"))
+    elif dpo["appointed"] and context.missing(dpo["email"]):
         yield context.finding("dpo-contact", ("controller", "dpo", "email"))
+
+
+@checks("joint-controller-arrangement")
+def joint_controllers(context: _Context) -> Iterator[Finding]:
+    for number, arrangement in context.entries("joint_controllers"):
+        if context.missing(arrangement["essence"]):
+            yield context.finding("joint-controller-arrangement", ("joint_controllers", number, "essence"),
+                                  arrangement=arrangement["id"])
+
+
+@checks("supervisory-authority-address")
+def supervisory_authorities(context: _Context) -> Iterator[Finding]:
+    for number, authority in context.entries("supervisory_authorities"):
+        if context.missing(authority["postal_address"]):
+            yield context.finding("supervisory-authority-address",
+                                  ("supervisory_authorities", number, "postal_address"))
+
+
+@checks("processor-role")
+def processor_role(context: _Context) -> Iterator[Finding]:
+    processor = context.data["roles"].get("processor")
+    if isinstance(processor, Mapping) and context.missing(processor["description"]):
+        yield context.finding("processor-role", ("roles", "processor", "description"))
 
 
 # --- purposes and legal bases ------------------------------------------------------------------
 
-@checks("purpose-legal-basis")
+def legal_bases_of(context: _Context, purpose: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A purpose's legal bases: its own, and those of the group it belongs to."""
+    groups = context.model.index.get("purpose_groups", {})
+    group = groups.get(purpose.get("group") or "", {})
+    return [*listed(purpose["legal_bases"]), *listed(group.get("legal_bases"))]
+
+
+@checks("purpose-legal-basis", "legitimate-interest")
 def legal_bases(context: _Context) -> Iterator[Finding]:
-    choices = _choices("properties", "purposes", "items", "properties", "legal_basis")
+    choices = _choices("$defs", "legal_basis", "properties", "basis")
     for number, purpose in context.entries("purposes"):
-        if purpose["legal_basis"] is None:
-            yield context.finding("purpose-legal-basis", ("purposes", number, "legal_basis"),
+        if not legal_bases_of(context, purpose):
+            yield context.finding("purpose-legal-basis", ("purposes", number, "legal_bases"),
                                   purpose=purpose["id"], choices=choices)
+    for collection in ("purposes", "purpose_groups"):
+        for number, entry in context.entries(collection):
+            for position, basis in enumerate(listed(entry.get("legal_bases"))):
+                if basis["basis"] == "legitimate-interests" and context.missing(basis["legitimate_interest"]):
+                    yield context.finding("legitimate-interest",
+                                          (collection, number, "legal_bases", position, "legitimate_interest"),
+                                          "group" if collection == "purpose_groups" else None, purpose=entry["id"])
 
 
-@checks("special-category-condition")
+@checks("special-categories-stated", "special-category-condition")
 def special_categories(context: _Context) -> Iterator[Finding]:
     sensitive = context.data["sensitive_data"]
-    if sensitive["processed_as_controller"] and not sensitive.get("condition"):
+    if sensitive["processed_as_controller"] is None:
+        yield context.finding("special-categories-stated", ("sensitive_data", "processed_as_controller"))
+    elif sensitive["processed_as_controller"] and context.missing(sensitive.get("condition")):
         yield context.finding("special-category-condition", ("sensitive_data", "condition"))
+
+
+def _from_person(context: _Context, purpose: Mapping[str, Any]) -> bool:
+    """Whether some data of the purpose may come from the person: a source says so, or none is stated."""
+    sources = context.model.index["sources"]
+    return purpose["sources"] is None or any(sources[source]["from_data_subject"] for source in purpose["sources"])
+
+
+def _from_elsewhere(context: _Context, purpose: Mapping[str, Any]) -> bool:
+    sources = context.model.index["sources"]
+    return purpose["sources"] is None or any(not sources[source]["from_data_subject"]
+                                             for source in purpose["sources"])
+
+
+@checks("purpose-sources", "purpose-data-categories", "purpose-retention")
+def purpose_facts(context: _Context) -> Iterator[Finding]:
+    for number, purpose in context.entries("purposes"):
+        path = ("purposes", number)
+        if context.missing(purpose["sources"]):
+            yield context.finding("purpose-sources", (*path, "sources"), purpose=purpose["id"])
+        if context.missing(purpose["data_categories"]) and _from_elsewhere(context, purpose):
+            yield context.finding("purpose-data-categories", (*path, "data_categories"), purpose=purpose["id"])
+        if context.missing(purpose["retention"]):
+            yield context.finding("purpose-retention", (*path, "retention"), purpose=purpose["id"])
+
+
+@checks("source-public")
+def source_public(context: _Context) -> Iterator[Finding]:
+    for number, source in context.entries("sources"):
+        if not source["from_data_subject"] and source["public"] is None:
+            yield context.finding("source-public", ("sources", number, "public"), source=source["id"])
 
 
 @checks("provision-requirement")
 def provision(context: _Context) -> Iterator[Finding]:
-    sources = context.model.index["sources"]
     choices = _choices("$defs", "provision", "properties", "requirement")
     for number, purpose in context.entries("purposes"):
         # Art. 13(2)(e) is about data the person gives; Art. 14 has no such duty.
-        from_person = any(sources[source]["from_data_subject"] for source in purpose["sources"])
-        if from_person and not purpose.get("provision"):
+        if _from_person(context, purpose) and context.missing(purpose.get("provision")):
             yield context.finding("provision-requirement", ("purposes", number, "provision"),
                                   purpose=purpose["id"], choices=choices)
 
@@ -233,7 +354,7 @@ def automated_decisions(context: _Context) -> Iterator[Finding]:
 # --- recipients and transfers ------------------------------------------------------------------
 
 def _site_trackers(context: _Context) -> set[str]:
-    return {tracker for _, site in context.entries("sites") for tracker in site["trackers"]}
+    return {tracker for _, site in context.entries("sites") for tracker in listed(site["trackers"])}
 
 
 def _transfers_by_recipient(context: _Context) -> dict[str, list[tuple[int, dict[str, Any]]]]:
@@ -241,6 +362,18 @@ def _transfers_by_recipient(context: _Context) -> dict[str, list[tuple[int, dict
     for number, transfer in context.entries("transfers"):
         found.setdefault(transfer["recipient"], []).append((number, transfer))
     return found
+
+
+def _outside(context: _Context, recipient: Mapping[str, Any]) -> list[str]:
+    """The countries or regions outside the EU/EEA a recipient processes data in ("worldwide" is one)."""
+    return [place for place in listed(recipient["countries"]) if context.outside_eea(place)]
+
+
+@checks("recipient-country")
+def recipient_countries(context: _Context) -> Iterator[Finding]:
+    for number, recipient in context.entries("recipients"):
+        if context.missing(recipient["countries"]):
+            yield context.finding("recipient-country", ("recipients", number, "countries"), recipient=recipient["id"])
 
 
 @checks("transfer-stated")
@@ -254,33 +387,35 @@ def transfers_stated(context: _Context) -> Iterator[Finding]:
     transfers = _transfers_by_recipient(context)
     for number, recipient in context.entries("recipients"):
         ident = recipient["id"]
-        if ident in tracker_providers or ident in transfers or not context.outside_eea(recipient["country"]):
+        outside = _outside(context, recipient)
+        if ident in tracker_providers or ident in transfers or not outside:
             continue
         purposes = [purpose["id"] for _, purpose in context.entries("purposes")
-                    if ident in (purpose.get("recipients") or [])]
+                    if ident in listed(purpose.get("recipients"))]
         services = [service["id"] for _, service in context.entries("services")
-                    if ident in (service["sub_processors"] or [])]
+                    if ident in listed(service["sub_processors"])]
         if purposes or services:
             variant = ("purposes-and-sub-processor" if purposes and services else "sub-processor" if services
                        else None)
-            yield context.finding("transfer-stated", ("recipients", number, "country"), variant, recipient=ident,
-                                  country=recipient["country"], purposes=_quoted(purposes),
-                                  services=_quoted(services))
+            yield context.finding("transfer-stated", ("recipients", number, "countries"), variant, recipient=ident,
+                                  country=outside[0], purposes=_quoted(purposes), services=_quoted(services))
 
 
 @checks("transfer-mechanism", "transfer-copy", "transfer-country")
 def transfer_details(context: _Context) -> Iterator[Finding]:
-    choices = _choices("properties", "transfers", "items", "properties", "mechanism")
+    choices = _choices("$defs", "safeguard", "properties", "kind")
     for number, transfer in context.entries("transfers"):
         fields = {"recipient": transfer["recipient"], "country": transfer["country"]}
         if not context.outside_eea(transfer["country"]):
             yield context.finding("transfer-country", ("transfers", number, "country"), **fields)
-        mechanism = transfer["mechanism"]
-        if mechanism is None:
-            yield context.finding("transfer-mechanism", ("transfers", number, "mechanism"), choices=choices, **fields)
-        elif mechanism in context.catalogue.safeguards_with_copy and not transfer.get("how_to_get_copy"):
-            yield context.finding("transfer-copy", ("transfers", number, "how_to_get_copy"),
-                                  mechanism=mechanism, **fields)
+        if context.missing(transfer["safeguards"]):
+            yield context.finding("transfer-mechanism", ("transfers", number, "safeguards"), choices=choices, **fields)
+            continue
+        for position, safeguard in enumerate(transfer["safeguards"]):
+            if (safeguard["kind"] in context.catalogue.safeguards_with_copy
+                    and context.missing(safeguard.get("how_to_get_copy"))):
+                yield context.finding("transfer-copy", ("transfers", number, "safeguards", position,
+                                                        "how_to_get_copy"), mechanism=safeguard["kind"], **fields)
 
 
 # --- retention -----------------------------------------------------------------------------------
@@ -295,10 +430,13 @@ def vague_phrases(text: Mapping[str, str], phrases: Mapping[str, tuple[str, ...]
     return found
 
 
-@checks("retention-vague")
+@checks("retention-period", "retention-vague")
 def retention(context: _Context) -> Iterator[Finding]:
     for number, policy in context.entries("retention_policies"):
-        if policy["period"] is not None:
+        if policy["period"] is not None or policy.get("legal_requirement"):
+            continue
+        if context.missing(policy.get("criteria")):
+            yield context.finding("retention-period", ("retention_policies", number, "period"), policy=policy["id"])
             continue
         found = vague_phrases(policy["criteria"], context.catalogue.vague_retention_phrases)
         if found:
@@ -317,10 +455,11 @@ def rights(context: _Context) -> Iterator[Finding]:
             yield context.finding(f"right-{right}", where)
     if "withdraw-consent" in stated:
         return
-    purposes = [purpose["id"] for _, purpose in context.entries("purposes") if purpose["legal_basis"] == "consent"]
+    purposes = [purpose["id"] for _, purpose in context.entries("purposes")
+                if any(basis["basis"] == "consent" for basis in legal_bases_of(context, purpose))]
     used = _site_trackers(context)
     trackers = [tracker["id"] for _, tracker in context.entries("trackers")
-                if not tracker["strictly_necessary"] and tracker["id"] in used]
+                if tracker["strictly_necessary"] is False and tracker["id"] in used]
     if purposes or trackers:
         variant = ("purposes-and-trackers" if purposes and trackers else "trackers" if trackers else None)
         yield context.finding("withdraw-consent", where, variant, purposes=_quoted(purposes),
@@ -329,7 +468,14 @@ def rights(context: _Context) -> Iterator[Finding]:
 
 # --- cookies and trackers ------------------------------------------------------------------------
 
-@checks("tracker-provider", "tracker-lifetime", "tracker-consent", "tracker-transfer")
+TRACKER_FACTS = (  # (field, rule) of what a tracker must state
+    ("party", "tracker-party"), ("category", "tracker-category"), ("purpose", "tracker-purpose"),
+    ("data_collected", "tracker-data-collected"), ("lifetime", "tracker-lifetime"),
+    ("strictly_necessary", "tracker-consent-need"), ("cookies", "tracker-cookies"),
+)
+
+
+@checks("tracker-provider", "tracker-consent", "tracker-transfer", *(rule for _, rule in TRACKER_FACTS))
 def trackers(context: _Context) -> Iterator[Finding]:
     recipients = context.model.index["recipients"]
     transfers = _transfers_by_recipient(context)
@@ -337,24 +483,28 @@ def trackers(context: _Context) -> Iterator[Finding]:
     for number, tracker in context.entries("trackers"):
         path = ("trackers", number)
         name = tracker["id"]
-        provider = recipients.get(tracker["provider"])  # None for the controller's own trackers
-        if tracker["provider"] == SELF_PROVIDER and tracker["party"] == "third":
+        if tracker["provider"] is None:
+            yield context.finding("tracker-provider", (*path, "provider"), "not-stated", tracker=name)
+        elif tracker["provider"] == SELF_PROVIDER and tracker["party"] == "third":
             yield context.finding("tracker-provider", (*path, "provider"), tracker=name)
-        if tracker["lifetime"] is None:
-            yield context.finding("tracker-lifetime", (*path, "lifetime"), tracker=name)
+        for field_name, rule in TRACKER_FACTS:
+            if context.missing(tracker[field_name]):
+                yield context.finding(rule, (*path, field_name), tracker=name)
+        provider = recipients.get(tracker["provider"] or "")  # None for the controller's own trackers
         if provider is None:
             continue
-        kinds = [kind for kind in provider["categories"] if kind in always_consent]
+        kinds = [kind for kind in provider.get("categories") or () if kind in always_consent]
         if tracker["strictly_necessary"] and kinds:
             yield context.finding("tracker-consent", (*path, "strictly_necessary"), tracker=name,
                                   provider=provider["id"], category=kinds[0])
-        if not context.outside_eea(provider["country"]):
+        outside = _outside(context, provider)
+        if not outside:
             continue
         to_provider = transfers.get(provider["id"], [])
-        fields = {"tracker": name, "provider": provider["id"], "country": provider["country"]}
+        fields = {"tracker": name, "provider": provider["id"], "country": outside[0]}
         if not to_provider:
             yield context.finding("tracker-transfer", (*path, "provider"), **fields)
-        elif all(transfer["mechanism"] is None for _, transfer in to_provider):
+        elif all(context.missing(transfer["safeguards"]) for _, transfer in to_provider):
             transfer_path = ("transfers", to_provider[0][0])
             line = context.model.document.locate(transfer_path).line
             yield context.finding("tracker-transfer", (*path, "provider"), "no-mechanism",
@@ -367,7 +517,7 @@ def trackers(context: _Context) -> Iterator[Finding]:
 def processor_appendices(context: _Context) -> Iterator[Finding]:
     for number, service in context.entries("services"):
         for name in APPENDIX_FIELDS:
-            if service[name] is None:
+            if service[name] != NONE and context.missing(service[name]):
                 yield context.finding(f"processor-appendix-{name.replace('_', '-')}", ("services", number, name),
                                       service=service["id"])
 

@@ -35,6 +35,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "build": Subcommand("generator.commands.build", "write the generated pages as Markdown files"),
     "diff": Subcommand("generator.commands.diff",
                        "say in words what a change to the model changes for readers of the statement"),
+    "migrate": Subcommand("generator.commands.migrate",
+                          "upgrade the model file to the current schema version, keeping values and comments"),
 }
 
 
@@ -46,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser(configured: Iterable[str] = tuple(SUBCOMMANDS)) -> argparse.ArgumentParser:
     """The parser of every subcommand; only those in `configured` get their options (which imports
     their modules), the others just their name and help."""
-    parser = _Parser(prog=PROG, description="Validate, check and render i-Centrum's privacy statement model.")
+    parser = _Parser(prog=PROG, description="Validate, check and render a privacy statement model.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     wanted = set(configured)

@@ -57,7 +57,7 @@ Action = Literal["added", "removed", "changed", "item_added", "item_removed", "i
                  "address_changed"]
 
 # Shown as the comparison's first line, not as changes.
-NOT_COMPARED = frozenset({"version", "effective_date"})
+NOT_COMPARED = frozenset({"schema_version", "version", "effective_date"})
 # The lists whose entries are matched between the two models, by these fields.
 ENTRY_KEYS: dict[str, tuple[str, ...]] = {
     **{collection: ("id",) for collection in COLLECTIONS},
@@ -160,6 +160,12 @@ def _same(value: Any) -> str:
     return json.dumps(_folded(value), sort_keys=True, ensure_ascii=False)
 
 
+def _entries(data: Any, kind: str) -> list[Any]:
+    """The entries of a list of entries; none where the model writes `none` or leaves it out."""
+    found = _get(data, kind)
+    return found if isinstance(found, list) else []
+
+
 def _get(data: Any, place: str) -> Any:
     for step in place.split("."):
         data = data.get(step) if isinstance(data, dict) else None
@@ -210,9 +216,11 @@ class _Words:
                 return str(self.wording["empty_list"])
             items = schema.get("items", {})
             return str(self.wording["list_separator"]).join(self.value(item, items, place) for item in value)
+        fixed = self.wording["values"].get(place, {})
+        if isinstance(value, str) and value in fixed:  # such as `none` where ids could stand
+            return str(fixed[value])
         if place in REFERENCE_FIELDS:
             return self.reference(REFERENCE_FIELDS[place], value)
-        fixed = self.wording["values"].get(place, {})
         if isinstance(value, bool):
             key = "true" if value else "false"
             return str(fixed.get(key, self.wording[key]))
@@ -220,7 +228,10 @@ class _Words:
             return str(fixed[value])
         if place in self.wording["closed_lists"]:
             named = self.renderer.texts[self.wording["closed_lists"][place]].get(value, value)
-            return self.wording["named_with_article"].format(**named) if isinstance(named, dict) else str(named)
+            if isinstance(named, dict):
+                return str(self.wording["named_with_article"].format(**named))
+            # Standard wording may name the controller, as "{controller}" (texts.parties.first).
+            return str(named).replace("{controller}", self.model.data["controller"]["legal_name"])
         if isinstance(value, dict):
             return self.mapping(value, name, schema, place)
         if name == "duration":
@@ -235,8 +246,12 @@ class _Words:
             return self.text(value)
         parts = {key: self.value(value.get(key), sub, f"{place}.{key}") for key, sub in properties.items()}
         form = self.wording["forms"].get(name or "")
-        if form:
-            return str(form).format(**parts)
+        # A form may be a list: the first whose fields the value all has (a legal basis with or without
+        # what it applies to).
+        for candidate in form if isinstance(form, list) else [form] if form else []:
+            fields = [field for _, field, _, _ in string.Formatter().parse(str(candidate)) if field]
+            if all(value.get(field) is not None for field in fields):
+                return str(candidate).format(**parts)
         return self.wording["field_separator"].join(
             self.wording["field_value"].format(field=label(self.wording, f"{place}.{key}"), value=words)
             for key, words in parts.items() if value.get(key) is not None)
@@ -376,7 +391,7 @@ class _Comparison:
             matched = self.match(kind)
             self.matches[kind] = matched
             if kind in COLLECTIONS:
-                old_entries, new_entries = _get(old.data, kind), _get(new.data, kind)
+                old_entries, new_entries = _entries(old.data, kind), _entries(new.data, kind)
                 self.id_map[kind] = {old_entries[i]["id"]: new_entries[j]["id"] for i, j in matched[0]}
 
     def mapped(self, place: str, value: Any) -> Any:
@@ -397,7 +412,7 @@ class _Comparison:
 
         Entries with the same key are paired one to one: identical ones first, then in order, so two
         transfers to one recipient and country stay two entries on each side."""
-        old_entries, new_entries = _get(self.old.model.data, kind) or [], _get(self.new.model.data, kind) or []
+        old_entries, new_entries = _entries(self.old.model.data, kind), _entries(self.new.model.data, kind)
         fields = ENTRY_KEYS[kind]
         old_mapped = [self.mapped_entry(kind, entry) for entry in old_entries]
         unmatched: dict[str, list[int]] = {}
@@ -449,7 +464,7 @@ class _Comparison:
                 entry: tuple[str, str] | None) -> None:
         if place in NOT_COMPARED:
             return
-        if place in ENTRY_KEYS:
+        if place in ENTRY_KEYS and not isinstance(old, str) and not isinstance(new, str):  # `none` is a value
             self.compare_entries(place, path)
             return
         if _same(self.mapped(place, old)) == _same(new):
@@ -497,7 +512,7 @@ class _Comparison:
             self.add("reordered", place, path, probe, after=self.new.value(new, {"items": items}, place), **words)
 
     def compare_entries(self, kind: str, path: FieldPath) -> None:
-        old_entries, new_entries = _get(self.old.model.data, kind) or [], _get(self.new.model.data, kind) or []
+        old_entries, new_entries = _entries(self.old.model.data, kind), _entries(self.new.model.data, kind)
         entry_schema = self.new.entry_schema(kind)
         pairs, removed, added = self.matches[kind]
         wanted = self.wording["entries"][kind].get("details", [])

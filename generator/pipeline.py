@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.load import load_bytes, load_file
+from generator.migrate import migrate_data
 from generator.problems import InputError, Problem
 from generator.validate import Model, validate
 
@@ -25,8 +26,12 @@ def read_model(path: Path, display_name: str | None = None) -> LoadedModel:
 
 
 def read_model_bytes(raw: bytes, display_name: str) -> LoadedModel:
-    """As read_model, for content that is not a file on disk (such as a git revision)."""
-    validation = validate(load_bytes(raw, display_name))
+    """As read_model, for content that is not a file on disk: a git revision, for the version history,
+    `check --baseline` and `diff --from`. A revision written for an earlier schema version is migrated
+    first (`migrate_data`), as `privacy-statement migrate` would, so every published version still
+    reads; its messages keep the revision's own line numbers."""
+    document = load_bytes(raw, display_name)
+    validation = validate(replace(document, data=migrate_data(document.data)))
     if validation.model is None:
         raise InputError(validation.problems)
     return LoadedModel(validation.model, validation.warnings)

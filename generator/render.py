@@ -74,6 +74,17 @@ def pick(keys: list[str], mapping: Mapping[str, Any]) -> list[Any]:
     return [mapping[key] for key in keys]
 
 
+def listed(value: object) -> list[Any]:
+    """The entries of a list field; none for `none`, a gap or an absent field."""
+    return value if isinstance(value, list) else []
+
+
+def escaped(rendered: str) -> Markup:
+    """The output of a template macro, whose every value was escaped as the macro rendered: marked so
+    that it is not escaped a second time. Never apply this to a model value."""
+    return Markup(rendered)
+
+
 def anchor(ident: str) -> Markup:
     """An id as an HTML anchor; the schema restricts ids to lower-case words joined by hyphens."""
     if not _ANCHOR.match(ident):
@@ -193,9 +204,12 @@ class Renderer:
             email_link=self.email_link,
             page_link=self.page_link,
             pick=pick,
+            listed=listed,
+            escaped=escaped,
             anchor=anchor,
             strong=strong,
         )
+        self.environment.tests.update(outside_eea=self.outside_eea)
 
     # --- filters ------------------------------------------------------------------------------
 
@@ -265,8 +279,9 @@ class Renderer:
         return format_date(day, self.texts["date_format"], locale=self.locale)
 
     def country(self, code: str) -> str:
-        """An ISO 3166-1 alpha-2 code as the country's name in the page's language."""
-        return str(self.locale.territories.get(code, code))
+        """An ISO 3166-1 alpha-2 code as the country's name in the page's language; a region a
+        recipient may process data in ("EEA", "worldwide") as policy/texts names it."""
+        return str(self.texts["regions"].get(code) or self.locale.territories.get(code, code))
 
     def outside_eea(self, code: str) -> bool:
         return code not in self.eea
@@ -335,15 +350,22 @@ def _context(model: Model) -> dict[str, Any]:
     schema = load_schema()
     data = with_absent_fields(model.data, schema, schema)
     index = {
-        collection: {entry["id"]: entry for entry in data[collection]} for collection in model.index
+        collection: {entry["id"]: entry for entry in listed(data[collection])} for collection in model.index
     }
     trackers_by_site = {
-        site["id"]: [index["trackers"][tracker] for tracker in site["trackers"]] for site in data["sites"]
+        site["id"]: [index["trackers"][tracker] for tracker in listed(site["trackers"])] for site in data["sites"]
+    }
+    # A purpose's legal bases: its own, then those the statement gives its group.
+    bases_by_purpose = {
+        purpose["id"]: [*listed(purpose["legal_bases"]),
+                        *listed(index["purpose_groups"][purpose["group"]]["legal_bases"] if purpose["group"] else [])]
+        for purpose in data["purposes"]
     }
     return {
         "model": data,
         "index": index,
         "trackers_by_site": trackers_by_site,
+        "bases_by_purpose": bases_by_purpose,
         "statement_page": STATEMENT_PAGE,
         "next_section": SectionCounter(),
     }
@@ -470,7 +492,11 @@ def atom_feed(views: list[VersionView], data: Mapping[str, Any],
     for XML; the Markdown escape of the pages would be wrong here."""
     atom = "http://www.w3.org/2005/Atom"
     ElementTree.register_namespace("", atom)
-    domain = data["controller"]["email"].rsplit("@", 1)[1]
+    # The feed's permanent id is built from the privacy address's domain (RFC 4151 tag URI), or the
+    # controller's name where the model gives no address.
+    email = data["controller"]["email"]
+    name = data["controller"]["legal_name"].lower()
+    domain = email.rsplit("@", 1)[1] if email else re.sub(r"[^a-z0-9.-]+", "-", name)
     first_year = min(view.effective_date for view in views).year
     feed_id = f"tag:{domain},{first_year}:privacy-statement"
 

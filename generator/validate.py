@@ -154,6 +154,7 @@ _FORMAT_HINTS = {
     "date": "a date written as YYYY-MM-DD, such as 2026-01-31",
     "email": "an email address, such as privacy@example.com",
     "uri": "a full web address starting with https://",
+    "regex": "a valid regular expression (such as ^_ga_.+$)",
 }
 
 
@@ -212,6 +213,12 @@ def _plain_problems(document: Document, error: ValidationError,
     value = error.instance
     kind = error.validator
 
+    if kind in ("anyOf", "oneOf") and all(set(branch) == {"required"} for branch in error.validator_value):
+        # "one of these fields": a cookie's name or pattern.
+        names = [name for branch in error.validator_value for name in branch["required"]]
+        described = "; ".join(f'"{name}"{_field_description(path, name, root)}' for name in names)
+        yield document.problem(path, f"needs one of the fields {quoted_list(names)}: {described}")
+        return
     if kind in ("anyOf", "oneOf"):
         if _branch_errors(error) is None:  # otherwise the branch's own errors say what is wrong
             yield document.problem(path, f"expected {_expected(error.schema, root)}, "
@@ -249,6 +256,10 @@ def _plain_problems(document: Document, error: ValidationError,
             if isinstance(value, str):
                 hint = f"; write it as `en: {value if len(value) <= 40 else value[:37] + '...'}`"
         yield document.problem(path, f"expected {expected}, found {_describe_value(value)}{hint}")
+        return
+    if kind == "const" and not isinstance(error.validator_value, str):  # schema_version: 2
+        yield document.problem(path, f"expected {_describe_value(error.validator_value)}, "
+                                     f"found {_describe_value(value)}")
         return
     if kind in ("enum", "const"):
         choices = [str(c) for c in (error.validator_value if kind == "enum" else [error.validator_value])]
@@ -348,28 +359,40 @@ def schema_problems(document: Document, schema_path: Path = SCHEMA_PATH) -> list
 # The collections whose entries have ids, and what refers to them: (collection, path pattern).
 # A pattern walks the model: a name is a field, "*" every entry of a list.
 COLLECTIONS = (
-    "data_subjects", "data_categories", "sources", "recipients", "retention_policies",
-    "purposes", "trackers", "sites", "services",
+    "group_entities", "joint_controllers", "data_subjects", "data_categories", "sources", "recipients",
+    "retention_policies", "purpose_groups", "purposes", "trackers", "sites", "services", "legal_references",
+    "social_media_pages",
 )
 REFERENCES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("data_subjects", ("purposes", "*", "data_subjects", "*")),
     ("data_categories", ("purposes", "*", "data_categories", "*")),
     ("sources", ("purposes", "*", "sources", "*")),
-    ("retention_policies", ("purposes", "*", "retention")),
+    ("retention_policies", ("purposes", "*", "retention", "*")),
     ("recipients", ("purposes", "*", "recipients", "*")),
+    ("purpose_groups", ("purposes", "*", "group")),
     ("recipients", ("transfers", "*", "recipient")),
     ("recipients", ("trackers", "*", "provider")),
     ("recipients", ("services", "*", "sub_processors", "*")),
     ("trackers", ("sites", "*", "trackers", "*")),
     ("services", ("roles", "processor", "services", "*")),
+    ("group_entities", ("joint_controllers", "*", "group_entities", "*")),
+    ("recipients", ("joint_controllers", "*", "recipients", "*")),
+    ("purposes", ("joint_controllers", "*", "purposes", "*")),
+    ("legal_references", ("purposes", "*", "legal_bases", "*", "law")),
+    ("legal_references", ("purpose_groups", "*", "legal_bases", "*", "law")),
+    ("legal_references", ("retention_policies", "*", "legal_requirement", "law")),
+    ("legal_references", ("security", "standards", "*")),
+    ("recipients", ("social_media_pages", "*", "provider")),
+    ("joint_controllers", ("social_media_pages", "*", "joint_controller")),
 )
 # Sites and services each get a page named after their id. A page named "index" is its folder's own
 # page (privacy/sites/index.md is served as privacy/sites/, not privacy/sites/index/), so no site or
 # service may take that id.
 RESERVED_IDS: dict[str, frozenset[str]] = {"sites": frozenset({"index"}), "services": frozenset({"index"})}
-# Entries nothing needs to refer to: purposes and sites are what the statement is about.
-UNREFERENCED_BY_DESIGN = {"purposes", "sites"}
-# A first-party tracker is set by i-Centrum itself, not by a recipient.
+# Entries nothing needs to refer to: what the statement is about, or lists it on their own.
+UNREFERENCED_BY_DESIGN = {"purposes", "sites", "group_entities", "joint_controllers", "legal_references",
+                          "social_media_pages"}
+# A first-party tracker is set by the controller itself, not by a recipient.
 SELF_PROVIDER = "controller"
 
 
@@ -463,11 +486,73 @@ def reference_problems(
     return problems, index
 
 
+def _version_problem(document: Document, schema_path: Path) -> Problem | None:
+    """A model written for another schema version: one problem saying what to do, not one per field."""
+    version = document.data.get("schema_version", 1)
+    current = load_schema(schema_path)["properties"]["schema_version"].get("const")
+    if version == current or not isinstance(version, int) or isinstance(version, bool):
+        return None  # the schema itself says what is wrong with a value that is not a number
+    where = ("schema_version",) if "schema_version" in document.data else ()
+    if version < current:
+        said = "has no `schema_version`" if not where else f"says `schema_version: {version}`"
+        return document.problem(where, f"this model {said}: it is written for schema version {version}, and "
+                                       f"this tool reads version {current}. Upgrade it with `privacy-statement "
+                                       f"migrate {document.file}`, which keeps every value and comment")
+    return document.problem(where, f"this model is written for schema version {version}, newer than this "
+                                   f"tool's {current}: update the tool")
+
+
+def consistency_problems(document: Document) -> list[Problem]:
+    """What the schema cannot say: a cookie named both ways, and a site's trackers whose consent
+    category the site's banner does not offer."""
+    data = document.data
+    problems: list[Problem] = []
+    for path, cookie in walk(data, ("trackers", "*", "cookies", "*")):
+        if isinstance(cookie, dict) and "name" in cookie and "pattern" in cookie:
+            problems.append(document.problem(
+                (*path, "pattern"), "a cookie has either `name` (its exact name) or `pattern` (for names that "
+                                    "vary), not both; keep one, or list the two as separate cookies"))
+    trackers = {tracker.get("id"): tracker for tracker in data.get("trackers") or [] if isinstance(tracker, dict)}
+    # A kind the schema does not know is reported by the schema; it is no category here.
+    known = set(load_schema()["$defs"]["consent_category"]["enum"])
+    for number, site in _entries(data, "sites"):
+        categories = site.get("consent_categories")
+        if not isinstance(categories, list):
+            continue
+        kinds: dict[str, int] = {}
+        unclear = False
+        for position, category in enumerate(categories):
+            kind = category.get("kind") if isinstance(category, dict) else None
+            if kind not in known:
+                unclear = True
+                continue
+            if kind in kinds:
+                problems.append(document.problem(
+                    ("sites", number, "consent_categories", position, "kind"),
+                    f'the site offers the category "{kind}" already (consent_categories[{kinds[kind]}]); each '
+                    "kind is offered once"))
+            kinds.setdefault(kind, position)
+        used = site.get("trackers")
+        for position, ident in enumerate(used if isinstance(used, list) and not unclear else []):
+            kind = trackers.get(ident, {}).get("category")
+            if kind in known and kinds and kind not in kinds:
+                problems.append(document.problem(
+                    ("sites", number, "trackers", position),
+                    f'the tracker "{ident}" is in the category "{kind}", which this site\'s consent_categories '
+                    f"do not offer ({quoted_list(kinds)}): add a \"{kind}\" category to the site, or correct the "
+                    "tracker's category"))
+    return problems
+
+
 def validate(document: Document, schema_path: Path = SCHEMA_PATH) -> Validation:
     """All problems at once; a Model only when there is no error."""
+    wrong_version = _version_problem(document, schema_path)
+    if wrong_version is not None:
+        return Validation([wrong_version], None)
     problems, faulty_paths = _schema_check(document, schema_path)
     reference_found, index = reference_problems(document, faulty_paths)
     problems.extend(reference_found)
+    problems.extend(consistency_problems(document))
     problems.sort(key=lambda p: p.sort_key)
     model = None if any(p.severity == "error" for p in problems) else Model(document, index)
     return Validation(problems, model)

@@ -173,7 +173,7 @@ def broken_past(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     project and the short commit id of 0.9.0."""
     project = copy_project(tmp_path_factory.mktemp("broken-past"))
     git(project, "init", "-q", "-b", "main")
-    old = model_text("0.9.0", "2025-01-01").replace("legal_basis: contract\n", "legal_basis: contrat\n", 1)
+    old = model_text("0.9.0", "2025-01-01").replace("- basis: contract\n", "- basis: contrat\n", 1)
     commit_model(project, old, "0.9.0, in a shape today's schema rejects")
     skipped = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=project, check=True,
                              capture_output=True, text=True).stdout.strip()

@@ -19,7 +19,7 @@ from generator.pipeline import read_model_bytes
 KNOWN = re.compile(r" \[already in main\]$")
 SUMMARY = re.compile(r"^data/processing\.yaml: check: (\d+) errors, (\d+) warnings, 0 acknowledged; "
                      r"new since main: (\d+) errors?, (\d+) warnings?$")
-SURVEYS_BASIS = ("    legal_basis: null  # GAP\n    retention: necessary-for-purpose\n    provision: null  # GAP\n"
+SURVEYS_BASIS = ("    legal_bases: null  # GAP\n    retention: [necessary-for-purpose]\n    provision: null  # GAP\n"
                  "  - id: interest-profiles\n")
 
 
@@ -60,24 +60,25 @@ def test_an_unchanged_model_lists_every_finding_as_known_and_passes(
 ) -> None:
     result = check(repository, cli_process)
     assert result.code == 0, result.stdout + result.stderr
-    assert totals(result) == (47, 2, 0, 0)
+    assert totals(result) == (66, 2, 0, 0)
     assert new_lines(result) == []
-    assert len(result.lines) == 47 + 2 + 1
+    assert len(result.lines) == 66 + 2 + 1
 
 
 def test_a_new_gap_fails_and_is_the_only_new_finding(
     repository: Path, cli_process: Callable[..., CliResult], real_text: str
 ) -> None:
-    write(repository, edited(real_text, "    legal_basis: consent\n    retention: necessary-for-purpose\n"
+    write(repository, edited(real_text, "    legal_bases:\n      - basis: consent\n"
+                                        "    retention: [necessary-for-purpose]\n"
                                         "    provision: null  # GAP\n  # Leads",
-                             "    legal_basis: null\n    retention: necessary-for-purpose\n"
+                             "    legal_bases: null\n    retention: [necessary-for-purpose]\n"
                              "    provision: null  # GAP\n  # Leads"))
     result = check(repository, cli_process)
     assert result.code == 1
-    assert totals(result) == (48, 2, 1, 0)
+    assert totals(result) == (67, 2, 1, 0)
     [line] = new_lines(result)
     assert line.startswith("data/processing.yaml:")
-    assert 'error purpose-legal-basis: purposes[12].legal_basis: the purpose "job-applications" has no legal ' \
+    assert 'error purpose-legal-basis: purposes[12].legal_bases: the purpose "job-applications" has no legal ' \
            "basis" in line
 
 
@@ -96,7 +97,7 @@ def test_moved_entries_and_shifted_lines_are_still_the_same_findings(
 
     result = check(repository, cli_process)
     assert result.code == 0, new_lines(result)
-    assert totals(result) == (47, 2, 0, 0)
+    assert totals(result) == (66, 2, 0, 0)
     assert any(line.startswith("data/processing.yaml:") and '"surveys" has no legal basis' in line
                and KNOWN.search(line) for line in result.lines)
 
@@ -119,19 +120,19 @@ def test_a_second_finding_of_a_known_kind_is_new(
 def test_closing_a_gap_passes_and_counts_one_less(
     repository: Path, cli_process: Callable[..., CliResult], real_text: str
 ) -> None:
-    write(repository, edited(real_text, SURVEYS_BASIS, SURVEYS_BASIS.replace("legal_basis: null  # GAP",
-                                                                             "legal_basis: consent")))
+    write(repository, edited(real_text, SURVEYS_BASIS, SURVEYS_BASIS.replace("legal_bases: null  # GAP",
+                                                                             "legal_bases: [{basis: consent}]")))
     result = check(repository, cli_process)
     assert result.code == 0, new_lines(result)
-    assert totals(result) == (46, 2, 0, 0)
+    assert totals(result) == (65, 2, 0, 0)
 
 
 def test_strict_fails_on_new_warnings_only(
     repository: Path, cli_process: Callable[..., CliResult], real_text: str
 ) -> None:
     assert check(repository, cli_process, "--strict").code == 0  # the two warnings the base had do not count
-    text = edited(real_text, "    retention: necessary-for-purpose\n    provision: null  # GAP\n\n",
-                  "    retention: short-while\n    provision: null  # GAP\n\n")
+    text = edited(real_text, "    retention: [necessary-for-purpose]\n    provision: null  # GAP\n\n",
+                  "    retention: [short-while]\n    provision: null  # GAP\n\n")
     text = edited(text, "\npurposes:\n", "  - id: short-while\n    period: null\n    criteria:\n"
                                         "      en: As long as necessary.\n\npurposes:\n")
     write(repository, text)
@@ -145,23 +146,24 @@ def test_strict_fails_on_new_warnings_only(
 def test_json_and_markdown_say_which_findings_are_new(
     repository: Path, cli_process: Callable[..., CliResult], real_text: str
 ) -> None:
-    write(repository, edited(real_text, "    legal_basis: contract\n    retention: necessary-for-purpose\n"
+    write(repository, edited(real_text, "    legal_bases:\n      - basis: contract\n"
+                                        "    retention: [necessary-for-purpose]\n"
                                         "    provision: null  # GAP\n  - id: respond-to-requests\n",
-                             "    legal_basis: null\n    retention: necessary-for-purpose\n"
+                             "    legal_bases: null\n    retention: [necessary-for-purpose]\n"
                              "    provision: null  # GAP\n  - id: respond-to-requests\n"))
     report = json.loads(check(repository, cli_process, "--format", "json").stdout)
     assert report["baseline"] == {"revision": "main", "new_errors": 1, "new_warnings": 0, "unreadable": None}
     new = [finding for finding in report["findings"] if finding["new"]]
     assert [(finding["rule"], finding["path"]) for finding in new] == [
-        ("purpose-legal-basis", "purposes[5].legal_basis")]
-    assert sum(not finding["new"] for finding in report["findings"]) == 49
+        ("purpose-legal-basis", "purposes[5].legal_bases")]
+    assert sum(not finding["new"] for finding in report["findings"]) == 68
 
     markdown = check(repository, cli_process, "--format", "markdown")
     assert markdown.code == 1
-    assert "**48 errors, 2 warnings, 0 acknowledged**; **new since main: 1 error, 0 warnings**" in markdown.stdout
+    assert "**67 errors, 2 warnings, 0 acknowledged**; **new since main: 1 error, 0 warnings**" in markdown.stdout
     new_table = markdown.stdout.split("### New errors (1)")[1].split("<details>")[0]
     assert '"perform-services" has no legal basis' in new_table
-    assert "<details><summary>Open before this change, already in main (49)</summary>" in markdown.stdout
+    assert "<details><summary>Open before this change, already in main (68)</summary>" in markdown.stdout
 
 
 def test_an_invalid_base_makes_every_finding_new(
@@ -172,7 +174,7 @@ def test_an_invalid_base_makes_every_finding_new(
     git(repository, "reset", "-q", "--hard", "HEAD~1")
     result = cli_process("check", "--baseline", "broken", str(MODEL), cwd=repository)
     assert result.code == 1
-    assert result.lines[-1].endswith("new since broken: 47 errors, 2 warnings (the model in broken is not valid, "
+    assert result.lines[-1].endswith("new since broken: 66 errors, 2 warnings (the model in broken is not valid, "
                                      "so every finding counts as new)")
     assert not any("[already in" in line for line in result.lines)
 
@@ -221,7 +223,7 @@ def test_a_renamed_entry_keeps_its_gaps_known(
     write(repository, edited(real_text, "  - id: surveys\n", "  - id: customer-surveys\n"))
     result = check(repository, cli_process)
     assert result.code == 0, new_lines(result)
-    assert totals(result) == (47, 2, 0, 0)
+    assert totals(result) == (66, 2, 0, 0)
     assert any('"customer-surveys" has no legal basis' in line and KNOWN.search(line) for line in result.lines)
 
 
@@ -235,7 +237,7 @@ def test_a_base_without_the_model_makes_every_finding_new(
     git(repository, "-c", "user.name=E", "-c", "user.email=e@example.com", "commit", "-q", "-m", "empty")
     result = cli_process("check", "--baseline", "empty", str(MODEL), cwd=repository)
     assert result.code == 1
-    assert result.lines[-1].endswith("new since empty: 47 errors, 2 warnings (there is no data/processing.yaml in "
+    assert result.lines[-1].endswith("new since empty: 66 errors, 2 warnings (there is no data/processing.yaml in "
                                      "revision empty, so every finding counts as new)")
 
 
@@ -260,7 +262,7 @@ def test_the_repository_is_the_one_holding_the_model(
     outside.mkdir()
     result = cli_process("check", "--baseline", "main", str(repository / MODEL), cwd=outside)
     assert result.code == 0, result.stderr
-    assert totals_of(result.lines[-1], str(repository / MODEL)) == (47, 2, 0, 0)
+    assert totals_of(result.lines[-1], str(repository / MODEL)) == (66, 2, 0, 0)
 
 
 def totals_of(line: str, file: str) -> tuple[int, ...]:
@@ -304,19 +306,19 @@ def legal_basis_findings(findings: list[Finding]) -> dict[str, bool]:
 
 
 def test_an_acknowledgement_names_its_entry_by_id(real_text: str) -> None:
-    findings = real_findings(acknowledging(real_text, ("purpose-legal-basis", "purposes[surveys].legal_basis")))
+    findings = real_findings(acknowledging(real_text, ("purpose-legal-basis", "purposes[surveys].legal_bases")))
     acknowledged = [(f.rule, f.at, f.reason) for f in findings if f.acknowledged]
-    assert acknowledged == [("purpose-legal-basis", "purposes[10].legal_basis", SURVEYS_GAP_REASON)]
-    assert count(findings) == Counts(errors=46, warnings=2, acknowledged=1)
+    assert acknowledged == [("purpose-legal-basis", "purposes[10].legal_bases", SURVEYS_GAP_REASON)]
+    assert count(findings) == Counts(errors=65, warnings=2, acknowledged=1)
     # Transfers are named by their recipient, rights by the right.
-    findings = real_findings(acknowledging(real_text, ("transfer-mechanism", "transfers[google].mechanism")))
-    assert [f.at for f in findings if f.acknowledged] == ["transfers[1].mechanism"]
+    findings = real_findings(acknowledging(real_text, ("transfer-mechanism", "transfers[google].safeguards")))
+    assert [f.at for f in findings if f.acknowledged] == ["transfers[1].safeguards"]
 
 
 def test_removing_an_acknowledged_purpose_does_not_move_its_acknowledgement(real_text: str) -> None:
     """Surveys (purposes[10]) goes; interest-profiles, the next purpose, takes its place in the list
     but not its acknowledgement. The acknowledgement of the gone entry is itself reported."""
-    text = acknowledging(real_text, ("purpose-legal-basis", "purposes[surveys].legal_basis"))
+    text = acknowledging(real_text, ("purpose-legal-basis", "purposes[surveys].legal_bases"))
     findings = real_findings(without(text, "surveys"))
     assert legal_basis_findings(findings)["interest-profiles"] is False
     assert not any(f.acknowledged for f in findings)
@@ -329,17 +331,17 @@ def test_removing_an_acknowledged_purpose_does_not_move_its_acknowledgement(real
 def test_an_acknowledgement_by_position_acknowledges_nothing_and_says_what_to_write(real_text: str) -> None:
     """`purposes[10]` is whatever purpose happens to stand there: it acknowledges nothing, in place or
     after the purposes move, and the finding about it names the path to write instead."""
-    text = acknowledging(real_text, ("purpose-legal-basis", "purposes[10].legal_basis"))
+    text = acknowledging(real_text, ("purpose-legal-basis", "purposes[10].legal_bases"))
     for model in (text, without(text, "surveys"), swapped(text, "surveys", "interest-profiles")):
         findings = real_findings(model)
         assert not any(f.acknowledged for f in findings)
         [by_position] = [f for f in findings if f.rule.startswith("acknowledgement-")]
         assert by_position.rule == "acknowledgement-unmatched"
         assert by_position.at == "acknowledged_findings[0].at"
-    assert "purposes[surveys].legal_basis" in real_findings(text)[-1].message
+    assert "purposes[surveys].legal_bases" in real_findings(text)[-1].message
 
 
-@pytest.mark.parametrize("at", ["purposes[surveys].legal_basis", "purposes[10].legal_basis"])
+@pytest.mark.parametrize("at", ["purposes[surveys].legal_bases", "purposes[10].legal_bases"])
 def test_swapping_two_purposes_makes_no_finding_new(
     tmp_path: Path, cli_process: Callable[..., CliResult], real_text: str, at: str
 ) -> None:
@@ -350,5 +352,5 @@ def test_swapping_two_purposes_makes_no_finding_new(
     assert result.code == 0, new_lines(result)
     assert new_lines(result) == []
     acknowledged = 1 if "surveys" in at else 0
-    assert result.lines[-1].startswith(f"data/processing.yaml: check: {47 - acknowledged} errors, "
+    assert result.lines[-1].startswith(f"data/processing.yaml: check: {66 - acknowledged} errors, "
                                        f"{2 + 1 - acknowledged} warnings, {acknowledged} acknowledged; ")

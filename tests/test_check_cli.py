@@ -110,12 +110,12 @@ def test_an_error_fails_and_an_acknowledged_one_does_not(cli: Cli, complete_text
 
 def test_a_model_that_does_not_validate_is_reported_as_validate_reports_it(
         cli: Cli, complete_text: str, tmp_path: Path) -> None:
-    path = model_file(tmp_path, edited(complete_text, "    legal_basis: legal-obligation", "    legal_basis: law"))
+    path = model_file(tmp_path, edited(complete_text, "      - basis: legal-obligation", "      - basis: law"))
     checked = cli("check", path)
     validated = cli("validate", path)
     assert checked.code == validated.code == 1
     assert checked.stdout == validated.stdout
-    assert "purposes[1].legal_basis" in checked.stdout and "check:" not in checked.stdout
+    assert "purposes[1].legal_bases[0].basis" in checked.stdout and "check:" not in checked.stdout
 
 
 def test_validation_warnings_are_shown_and_fail_with_strict(cli: Cli, complete_text: str, tmp_path: Path) -> None:
@@ -157,12 +157,13 @@ def test_json_report_has_stable_keys_and_every_finding(cli: Cli, complete_text: 
 
 
 def test_json_report_of_an_invalid_model(cli: Cli, complete_text: str, tmp_path: Path) -> None:
-    path = model_file(tmp_path, edited(complete_text, "    legal_basis: legal-obligation", "    legal_basis: law"))
+    path = model_file(tmp_path, edited(complete_text, "      - basis: legal-obligation", "      - basis: law"))
     result = cli("check", "--format", "json", path)
     assert result.code == 1
     report = json.loads(result.stdout)
     assert report["valid"] is False and report["findings"] == []
-    assert [(p["severity"], p["path"]) for p in report["validation"]] == [("error", "purposes[1].legal_basis")]
+    assert [(p["severity"], p["path"]) for p in report["validation"]] == [
+        ("error", "purposes[1].legal_bases[0].basis")]
     assert report["summary"]["validation_errors"] == 1
 
 
@@ -170,7 +171,7 @@ def test_json_report_of_an_invalid_model(cli: Cli, complete_text: str, tmp_path:
 
 def test_markdown_report_groups_by_severity_with_the_article(cli: Cli, complete_text: str, tmp_path: Path) -> None:
     text = edited(edited(complete_text, *NO_DPO_EMAIL), *NO_POSTAL_ADDRESS)
-    text = edited(text, "    lifetime: P13M", "    lifetime: null")
+    text = edited(text, "    lifetime: P13M\n    lifetime_note", "    lifetime: null\n    lifetime_note")
     text = acknowledging(text, "tracker-lifetime", "trackers[site-statistics].lifetime",
                          "Set by the provider | varies <b>.")
     path = model_file(tmp_path, text)
@@ -201,10 +202,10 @@ def test_markdown_report_of_a_complete_and_of_an_invalid_model(cli: Cli, complet
     complete = cli("check", "--format", "markdown", COMPLETE)
     assert complete.code == 0
     assert "Nothing to report" in complete.stdout and "###" not in complete.stdout
-    path = model_file(tmp_path, edited(complete_text, "    legal_basis: legal-obligation", "    legal_basis: law"))
+    path = model_file(tmp_path, edited(complete_text, "      - basis: legal-obligation", "      - basis: law"))
     invalid = cli("check", "--format", "markdown", path)
     assert invalid.code == 1
-    assert "not valid" in invalid.stdout and "`purposes[1].legal_basis`" in invalid.stdout
+    assert "not valid" in invalid.stdout and "`purposes[1].legal_bases[0].basis`" in invalid.stdout
 
 
 # --- use of the command ------------------------------------------------------------------------

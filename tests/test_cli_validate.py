@@ -19,6 +19,7 @@ from generator.load import MAX_BYTES
 CORPUS = PROJECT_ROOT / "tests" / "corpus"
 SPEC: dict[str, list[dict[str, Any]]] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
 BASE_TEXT = (CORPUS / "base.yaml").read_text(encoding="utf-8")
+BASES = {"real": BASE_TEXT, "group": (CORPUS / "group-base.yaml").read_text(encoding="utf-8")}
 EXPECTATION = re.compile(r"^(?P<line>\d+):(?P<column>\d+): (?P<path>.+?): (?P<fragment>.+)$")
 
 Cli = Callable[..., CliResult]
@@ -28,7 +29,8 @@ def corpus_file(case: dict[str, Any], tmp_path: Path) -> Path:
     if "file" in case:
         return CORPUS / case["file"]
     path = tmp_path / f"{case['name']}.yaml"
-    path.write_text(edited(BASE_TEXT, case["edit"]["replace"], case["edit"]["with"]), encoding="utf-8")
+    base = BASES[case.get("base", "real")]
+    path.write_text(edited(base, case["edit"]["replace"], case["edit"]["with"]), encoding="utf-8")
     return path
 
 
@@ -56,9 +58,10 @@ def test_corpus_is_large_and_its_names_are_unique() -> None:
             assert EXPECTATION.match(expectation), f"{case['name']}: {expectation!r} is not LINE:COL: path: text"
 
 
-def test_corpus_base_is_the_valid_model(cli: Cli) -> None:
+@pytest.mark.parametrize("base", ["base.yaml", "group-base.yaml"])
+def test_corpus_base_is_the_valid_model(base: str, cli: Cli) -> None:
     """Each edit case breaks one thing of a valid file, so that it fails for exactly one reason."""
-    result = cli("validate", CORPUS / "base.yaml")
+    result = cli("validate", CORPUS / base)
     assert result.code == 0, result.stdout
     assert result.problems == []
 
@@ -123,14 +126,14 @@ def test_python_dash_m_generator_runs_the_same_command(cli_process: Cli) -> None
 
 def test_console_script_reports_invalid_file_with_exit_1(cli_process: Cli, tmp_path: Path) -> None:
     path = tmp_path / "processing.yaml"
-    path.write_text(edited(BASE_TEXT, "    legal_basis: contract\n    retention: necessary-for-purpose\n"
-                                      "    provision: null  # GAP\n  - id: direct-sales\n",
-                           "    legal_basis: contrat\n    retention: necessary-for-purpose\n"
-                           "    provision: null  # GAP\n  - id: direct-sales\n"), encoding="utf-8")
+    path.write_text(edited(BASE_TEXT, "      - basis: contract\n    retention: [necessary-for-purpose]\n"
+                                      "    provision: null  # GAP\n  - id: respond-to-requests\n",
+                           "      - basis: contrat\n    retention: [necessary-for-purpose]\n"
+                           "    provision: null  # GAP\n  - id: respond-to-requests\n"), encoding="utf-8")
     result = cli_process("validate", path)
     assert result.code == 1
     assert result.stdout.splitlines() == [
-        f'{path}:240:18: purposes[2].legal_basis: the text "contrat" is not allowed here. Did you mean '
+        f'{path}:274:16: purposes[5].legal_bases[0].basis: the text "contrat" is not allowed here. Did you mean '
         '"contract"? Allowed: "consent", "contract", "legal-obligation", "vital-interests", "public-task", '
         '"legitimate-interests".',
         f"{path}: invalid: 1 error, 0 warnings",
@@ -185,7 +188,7 @@ def test_an_unknown_command_far_from_all_lists_them(cli: Cli) -> None:
     result = cli("publish")
     assert result.code == 2
     assert result.stderr == ("privacy-statement: unknown command 'publish' "
-                             "(commands: validate, schema, check, build, diff)\n")
+                             "(commands: validate, schema, check, build, diff, migrate)\n")
 
 
 @pytest.mark.parametrize("arguments", [
@@ -216,9 +219,9 @@ def test_all_problems_are_reported_at_once(cli: Cli, write_model: Callable[..., 
     assert result.code == 1
     assert_clean_output(result, path)
     assert [line.split(": ")[0:2] for line in result.problems] == [
-        [f"{path}:9:10", "version"],
-        [f"{path}:18:10", "controller.email"],
-        [f"{path}:498:9", "sites[0].trackers[5]"],
+        [f"{path}:10:10", "version"],
+        [f"{path}:19:10", "controller.email"],
+        [f"{path}:526:9", "sites[0].trackers[5]"],
     ]
     assert result.lines[-1] == f"{path}: invalid: 3 errors, 0 warnings"
 
@@ -235,7 +238,7 @@ def test_unused_entry_is_a_warning_that_does_not_fail(cli: Cli, write_model: Cal
     result = cli("validate", path)
     assert result.code == 0
     assert result.lines == [
-        f'{path}:136:9: data_categories[7].id: warning: data_categories entry "payment-details" is defined '
+        f'{path}:137:9: data_categories[7].id: warning: data_categories entry "payment-details" is defined '
         "but nothing refers to it; use it or remove it",
         f"{path}: valid (1 warning)",
     ]
@@ -254,12 +257,12 @@ def test_strict_passes_the_real_model(cli: Cli) -> None:
 
 def test_problems_are_sorted_by_line_then_column(cli: Cli, write_model: Callable[..., Path]) -> None:
     text = edited(BASE_TEXT, "  country: SE\n", "  country: se\n")
-    text = edited(text, "    party: third\n    purpose:\n      en: >-\n        Lightweight",
-                  "    party: thrid\n    purpose:\n      en: >-\n        Lightweight")
+    text = edited(text, "    party: third\n    category: null  # GAP\n    purpose:\n      en: >-\n        Lightweight",
+                  "    party: thrid\n    category: null  # GAP\n    purpose:\n      en: >-\n        Lightweight")
     text = edited(text, 'version: "1.0.0"\n', 'version: "v1"\n')
     result = cli("validate", write_model(text))
     places = [tuple(int(LOCATED.match(line)[k]) for k in ("line", "column")) for line in result.problems]
-    assert places == [(9, 10), (14, 12), (390, 12)]
+    assert places == [(10, 10), (15, 12), (402, 12)]
 
 
 def test_schema_command_prints_the_schema_file(cli: Cli, cli_process: Cli) -> None:

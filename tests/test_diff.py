@@ -68,7 +68,7 @@ def test_text_output_names_the_sides_and_versions_and_groups_by_section(
     new = write_model(raised(edit(
         base_text,
         ("    lifetime: P1Y\n", "    lifetime: P2Y\n"),
-        ("    mechanism: standard-contractual-clauses\n", "    mechanism: binding-corporate-rules\n"),
+        ("      - kind: standard-contractual-clauses\n", "      - kind: binding-corporate-rules\n"),
     )), "new.yaml")
     result = cli("diff", BASE, new)
     assert result.code == 0
@@ -77,8 +77,9 @@ def test_text_output_names_the_sides_and_versions_and_groups_by_section(
         "Version 2.0.0 (in effect from 1 March 2026) → version 2.1.0 (in effect from 1 September 2026).\n"
         "\n"
         "Transfers outside the EU/EEA:\n"
-        "  - Transfer of data to “Analytics Inc.” in United States: safeguard changed from Standard contractual "
-        "clauses adopted by the European Commission (GDPR Art. 46(2)(c)) to Binding corporate rules (GDPR Art. 47).\n"
+        "  - Transfer of data to “Analytics Inc.” in United States: safeguards changed from Standard contractual "
+        "clauses adopted by the European Commission (GDPR Art. 46(2)(c)) (a copy: “Email us for a copy of the "
+        "clauses.”) to Binding corporate rules (GDPR Art. 47) (a copy: “Email us for a copy of the clauses.”).\n"
         "\n"
         "Cookies and trackers:\n"
         "  - Tracker “Statistics cookie”: lifetime changed from 1 year to 2 years.\n"
@@ -162,12 +163,12 @@ def test_markdown_escapes_what_the_model_says(
 def test_an_invalid_side_is_named_with_its_located_problems(
     base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
 ) -> None:
-    broken = write_model(edit(base_text, ("    legal_basis: contract\n", "    legal_basis: contact\n")), "broken.yaml")
+    broken = write_model(edit(base_text, ("      - basis: contract\n", "      - basis: contact\n")), "broken.yaml")
     result = cli("diff", broken, BASE)
     assert result.code == 1
     assert result.problems == [line for line in result.lines if line.startswith(f"{broken}:")]
-    assert any(line.startswith(f"{broken}:") and "purposes[0].legal_basis" in line and 'Did you mean "contract"' in line
-               for line in result.problems)
+    assert any(line.startswith(f"{broken}:") and "purposes[0].legal_bases[0].basis" in line
+               and 'Did you mean "contract"' in line for line in result.problems)
     assert result.lines[-1] == f"The old side ({broken}) is not valid, so there is nothing to compare: 1 error."
 
     both = cli("diff", broken, broken)
@@ -181,7 +182,7 @@ def test_an_invalid_side_is_named_with_its_located_problems(
     assert markdown.code == 1
     assert markdown.lines[0].startswith("**The new side (")
     items = [line for line in markdown.lines if line.startswith("- ")]
-    assert len(items) == 1 and "purposes\\[0\\]\\.legal\\_basis" in items[0]
+    assert len(items) == 1 and "purposes\\[0\\]\\.legal\\_bases\\[0\\]\\.basis" in items[0]
 
 
 @pytest.mark.parametrize("arguments", [

@@ -136,12 +136,12 @@ def test_file_names_the_model_elsewhere_in_the_repository(
 def test_an_invalid_revision_is_named_with_located_problems(
     repository: Path, cli_process: Callable[..., CliResult]
 ) -> None:
-    commit(repository, edited(("    legal_basis: contract\n", "    legal_basis: contact\n")), "a typo committed")
+    commit(repository, edited(("      - basis: contract\n", "      - basis: contact\n")), "a typo committed")
     (repository / MODEL).write_text(edited(), encoding="utf-8")  # and mended in the working tree
     result = cli_process("diff", "--from", "HEAD", cwd=repository)
     assert result.code == 1
     assert result.problems and all(line.startswith("data/processing.yaml@HEAD:") for line in result.problems)
-    assert "purposes[0].legal_basis" in result.problems[0]
+    assert "purposes[0].legal_bases[0].basis" in result.problems[0]
     assert result.lines[-1] == ("The old side (data/processing.yaml@HEAD) is not valid, so there is nothing to "
                                 "compare: 1 error.")
 

@@ -93,7 +93,7 @@ def test_locate_falls_back_to_the_closest_enclosing_value() -> None:
 def test_real_model_locations_point_at_the_values() -> None:
     document = load_file(REAL_MODEL)
     lines = REAL_MODEL.read_text(encoding="utf-8").splitlines()
-    for path in [("controller", "email"), ("purposes", 3, "legal_basis"), ("trackers", 0, "lifetime"),
+    for path in [("controller", "email"), ("purposes", 3, "legal_bases", 0, "basis"), ("trackers", 0, "lifetime"),
                  ("sites", 0, "trackers", 5)]:
         where = document.value_locations[path]
         value = document.data

@@ -41,6 +41,15 @@ def entry(collection: str, ident: str) -> dict[str, Any]:
     return found
 
 
+def basis(purpose: dict[str, Any]) -> str | None:
+    """The one legal basis the model gives a purpose (the seed gives at most one), or None for a gap."""
+    bases = purpose["legal_bases"]
+    if bases is None:
+        return None
+    [only] = bases
+    return str(only["basis"])
+
+
 def find(collection: str, field: str, *phrases: str) -> dict[str, Any]:
     """The one entry of `collection` whose `field` (a text) holds every phrase."""
     found = [item for item in MODEL[collection] if all(plain(p) in en(item.get(field)) for p in phrases)]
@@ -140,12 +149,12 @@ def test_no_sensitive_data_as_controller() -> None:
     (("directly from you",), True, False),
     (("other persons linked to our customer",), False, False),
     (("partner company",), False, False),
-    (("third-party data suppliers",), False, False),
+    (("third-party data suppliers",), False, None),  # the seed does not say whether they are public
     (("publicly available sources",), False, True),
     (("social networks",), False, True),
     (("cookies and other tracking technologies",), True, False),
 ])
-def test_source(phrases: tuple[str, ...], from_data_subject: bool, public: bool) -> None:
+def test_source(phrases: tuple[str, ...], from_data_subject: bool, public: bool | None) -> None:
     source = find("sources", "description", *phrases)
     assert (source["from_data_subject"], source["public"]) == (from_data_subject, public)
 
@@ -182,27 +191,27 @@ def test_customer_and_user_purpose(phrases: tuple[str, ...]) -> None:
 
 def test_direct_sales_rests_on_a_legitimate_interest() -> None:
     purpose = find("purposes", "description", "direct sales")
-    assert purpose["legal_basis"] == "legitimate-interests"
-    assert "legitimate and mutual interest" in en(purpose["legitimate_interest"])
+    assert basis(purpose) == "legitimate-interests"
+    assert "legitimate and mutual interest" in en(purpose["legal_bases"][0]["legitimate_interest"])
 
 
 def test_leads_marketing_rests_on_recorded_consent() -> None:
     purpose = find("purposes", "description", "marketing to leads")
     assert purpose["data_subjects"] == ["leads"]
-    assert purpose["legal_basis"] == "consent"
-    assert "stored and documented" in en(purpose["consent_record"])
+    assert basis(purpose) == "consent"
+    assert "stored and documented" in en(purpose["legal_bases"][0]["consent_record"])
     assert "newsletter" in en(purpose["description"])
 
 
 def test_customers_partners_and_suppliers_rest_on_contract() -> None:
     purpose = find("purposes", "description", "agreements and contracts with our customers, partners and suppliers")
-    assert purpose["legal_basis"] == "contract"
+    assert basis(purpose) == "contract"
     assert {"customer-contacts", "partner-supplier-contacts"} <= set(purpose["data_subjects"])
 
 
 def test_job_seekers_rest_on_consent() -> None:
     purpose = find("purposes", "description", "potential i-centrum employee")
-    assert purpose["legal_basis"] == "consent"
+    assert basis(purpose) == "consent"
     assert purpose["data_subjects"] == ["job-seekers"]
     assert "job-application" in purpose["data_categories"]
 
@@ -211,7 +220,7 @@ def test_a_legal_basis_is_set_only_where_the_seed_names_one() -> None:
     """The seed names consent (leads, job seekers), contract (agreements with customers, partners and
     suppliers, which covers performing services and invoicing under them) and a legitimate and mutual
     interest (direct sales); every other purpose's basis is a gap, not a guess."""
-    bases = {purpose["id"]: purpose["legal_basis"] for purpose in MODEL["purposes"] if purpose["legal_basis"]}
+    bases = {purpose["id"]: basis(purpose) for purpose in MODEL["purposes"] if purpose["legal_bases"]}
     assert bases == {
         "direct-sales": "legitimate-interests",
         "perform-services": "contract",
@@ -233,7 +242,7 @@ def test_every_purpose_is_accounted_for() -> None:
 
 
 def test_legal_bases_the_seed_does_not_give_are_gaps() -> None:
-    bases = {purpose["id"]: purpose["legal_basis"] for purpose in MODEL["purposes"]}
+    bases = {purpose["id"]: basis(purpose) for purpose in MODEL["purposes"]}
     assert set(bases.values()) <= {"consent", "contract", "legitimate-interests", None}
 
 
@@ -246,7 +255,7 @@ def test_one_retention_rule_with_the_seed_criteria_and_no_invented_period() -> N
     assert "as long as necessary for the stated purpose" in criteria
     assert "reasonable period of time after your last interaction" in criteria
     assert "secure manner" in en(policy["deletion"])
-    assert {purpose["retention"] for purpose in MODEL["purposes"]} == {policy["id"]}
+    assert {tuple(purpose["retention"]) for purpose in MODEL["purposes"]} == {(policy["id"],)}
 
 
 def test_rights_opt_out_and_complaint() -> None:
@@ -263,8 +272,13 @@ def test_security_as_the_seed_states_it() -> None:
     assert "securely stored" in measures
 
 
+def test_the_statement_cites_the_gdpr_and_nothing_else() -> None:
+    assert [(reference["id"], en(reference["name"]), reference["kind"]) for reference in MODEL["legal_references"]] \
+        == [("gdpr", "general data protection regulation (gdpr)", "eu-law")]
+
+
 def test_supervisory_authority_is_imy() -> None:
-    authority = MODEL["supervisory_authority"]
+    [authority] = MODEL["supervisory_authorities"]
     assert "integritetsskyddsmyndigheten (imy)" in en(authority["name"])
     assert authority["url"] == "https://www.imy.se"
 
@@ -288,7 +302,11 @@ def test_tracker(name: str) -> None:
     [tracker] = [item for item in MODEL["trackers"] if en(item["name"]) == name]
     assert tracker["provider"] == provider
     assert tracker["party"] == "third"
-    assert tracker["strictly_necessary"] is False
+    # The seed never says whether a tracker is set only with consent, nor names a cookie or a
+    # consent category: gaps, not the guesses "not strictly necessary" and "marketing".
+    assert tracker["strictly_necessary"] is None
+    assert tracker["category"] is None
+    assert tracker["cookies"] is None
     for phrase in phrases:
         assert phrase in en(tracker["purpose"])
     assert en(tracker["data_collected"])
@@ -381,6 +399,7 @@ def test_phrases_held_against_the_model_come_from_the_seed() -> None:
                    "store profiles of interest", "legitimate and mutual interest", "never sold",
                    "stored and documented", "potential i-centrum employee", "third-party data suppliers",
                    "does not collect or process sensitive personal data", "login id",
-                   "movements on i-centrum sites", "optimise your experience"):
+                   "movements on i-centrum sites", "optimise your experience",
+                   "including the general data protection regulation (gdpr)"):
         assert phrase in seed, phrase
     assert Path(SEED).read_text(encoding="utf-8").count("Visma") == 1

@@ -81,12 +81,15 @@ def test_every_reference_resolves() -> None:
 
 
 def test_legal_basis_is_exactly_the_six_bases_of_article_6_1() -> None:
-    legal_basis = SCHEMA["properties"]["purposes"]["items"]["properties"]["legal_basis"]
-    enums = [branch["enum"] for branch in legal_basis["anyOf"] if "enum" in branch]
-    assert enums == [["consent", "contract", "legal-obligation", "vital-interests", "public-task",
-                      "legitimate-interests"]]
-    # The only other form is the explicit gap.
-    assert [branch for branch in legal_basis["anyOf"] if "enum" not in branch] == [{"type": "null"}]
+    basis = SCHEMA["$defs"]["legal_basis"]["properties"]["basis"]
+    assert basis["enum"] == ["consent", "contract", "legal-obligation", "vital-interests", "public-task",
+                             "legitimate-interests"]
+    # A purpose holds a list of them, or the explicit gap; a group of purposes a list of them.
+    legal_bases = SCHEMA["properties"]["purposes"]["items"]["properties"]["legal_bases"]
+    assert [branch.get("type") for branch in legal_bases["anyOf"]] == ["array", "null"]
+    assert legal_bases["anyOf"][0]["items"] == {"$ref": "#/$defs/legal_basis"}
+    group = SCHEMA["properties"]["purpose_groups"]["items"]["properties"]["legal_bases"]
+    assert group["items"] == {"$ref": "#/$defs/legal_basis"}
 
 
 def test_rights_enum_covers_the_rights_the_statement_must_name() -> None:

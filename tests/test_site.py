@@ -89,7 +89,7 @@ def test_statement_names_each_purposes_sources_and_recipients(real_site: Path, m
     for purpose, row in zip(model["purposes"], rows, strict=True):
         source_names = ", ".join(names["sources"][source] for source in purpose["sources"])
         recipient_names = ", ".join(names["recipients"][recipient] for recipient in purpose.get("recipients", []))
-        recipients = recipient_names or "No recipient is named for this purpose"
+        recipients = recipient_names or "Not stated in this version of the statement."
         assert row == f"{squash(purpose['description']['en'])} {source_names} {recipients}"
 
 
@@ -159,15 +159,15 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 
 
 def test_a_broken_model_stops_the_build_and_leaves_the_site_untouched(tmp_path: Path) -> None:
-    text = REAL_MODEL.read_text(encoding="utf-8").replace("legal_basis: contract\n", "legal_basis: contrat\n", 1)
+    text = REAL_MODEL.read_text(encoding="utf-8").replace("- basis: contract\n", "- basis: contrat\n", 1)
     project = copy_project(tmp_path / "project", text)
     site = project / "site"
     site.mkdir()
     (site / "index.html").write_text("the previous site", encoding="utf-8")
     result = mkdocs_build(project, site)
     assert result.returncode == 1
-    assert re.search(r"data/processing\.yaml:\d+:\d+: purposes\[\d+\]\.legal_basis: .*Did you mean \"contract\"",
-                     result.stderr), result.stderr
+    assert re.search(r"data/processing\.yaml:\d+:\d+: purposes\[\d+\]\.legal_bases\[0\]\.basis: "
+                     r".*Did you mean \"contract\"", result.stderr), result.stderr
     assert "Traceback" not in result.stderr
     assert [p.name for p in site.iterdir()] == ["index.html"]
     assert (site / "index.html").read_text(encoding="utf-8") == "the previous site"
@@ -234,9 +234,10 @@ def test_service_appendix_tells_none_from_not_stated() -> None:
     from generator.render import render_site
 
     fixture = (PROJECT_ROOT / "tests" / "fixtures" / "complete.yaml").read_text(encoding="utf-8")
-    none = fixture.replace("    sub_processors: [nordic-hosting]\n", "    sub_processors: []\n")
+    none = fixture.replace("    sub_processors: [nordic-hosting]\n", "    sub_processors: none\n")
     gap = fixture.replace("    sub_processors: [nordic-hosting]\n", "    sub_processors: null\n")
-    assert none != fixture and gap != fixture
+    empty = fixture.replace("    sub_processors: [nordic-hosting]\n", "    sub_processors: []\n")
+    assert none != fixture and gap != fixture and empty != fixture
 
     def appendix(text: str) -> str:
         pages = render_site(read_model_bytes(text.encode(), "fixture.yaml").model).pages
@@ -246,4 +247,6 @@ def test_service_appendix_tells_none_from_not_stated() -> None:
     section = "## Sub-processors\n\n"
     assert appendix(none).split(section)[1].startswith("This service uses no sub-processors.")
     assert appendix(gap).split(section)[1].startswith("Not stated in this version of the statement.")
-    assert appendix(fixture).split(section)[1].startswith("| Sub-processor | Country | Role |")
+    # An empty list says nothing, so it claims nothing (issue 14): only `none` says "none".
+    assert appendix(empty).split(section)[1].startswith("Not stated in this version of the statement.")
+    assert appendix(fixture).split(section)[1].startswith("| Sub-processor | Where the data is processed | Role |")

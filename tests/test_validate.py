@@ -14,6 +14,16 @@ from generator.problems import closest, format_path, suggestion
 from generator.validate import COLLECTIONS, REFERENCES, UNREFERENCED_BY_DESIGN, Validation, validate, walk
 
 REAL_DATA: dict[str, Any] = load_file(REAL_MODEL).data
+GROUP_MODEL = REAL_MODEL.parents[1] / "tests" / "fixtures" / "group.yaml"
+# The fictional group uses every structure of the schema; the real model only some.
+GROUP_DATA: dict[str, Any] = load_file(GROUP_MODEL).data
+
+
+def data_with(collection: str, pattern: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The real model where it has entries in `collection` (and values where `pattern` leads), else the group's."""
+    if REAL_DATA.get(collection) and (pattern is None or list(walk(REAL_DATA, pattern[:2]))):
+        return REAL_DATA
+    return GROUP_DATA
 
 
 def validate_data(data: dict[str, Any]) -> Validation:
@@ -40,22 +50,24 @@ def test_real_model_is_valid_and_indexed_by_id() -> None:
     assert validation.problems == []
     assert validation.model is not None
     for collection in COLLECTIONS:
-        ids = [entry["id"] for entry in REAL_DATA[collection]]
+        ids = [entry["id"] for entry in REAL_DATA.get(collection) or []]
         assert list(validation.model.index[collection]) == ids
-        for entry in REAL_DATA[collection]:
+        for entry in REAL_DATA.get(collection) or []:
             assert validation.model.index[collection][entry["id"]] is not None
     assert validation.model.index["trackers"]["google-ads"]["provider"] == "google"
 
 
-def test_every_reference_pattern_reaches_values_of_the_real_model_or_is_a_gap() -> None:
-    """The patterns name real fields: each reaches a value, or stops at a `null` gap."""
+@pytest.mark.parametrize("data", [REAL_DATA, GROUP_DATA], ids=["real", "group"])
+def test_every_reference_pattern_reaches_values_of_the_models(data: dict[str, Any]) -> None:
+    """The patterns name real fields: in the group fixture, which uses every structure, each reaches a
+    value; in the real model, each reaches a value, stops at a `null` gap or at a part it leaves out."""
     for collection, pattern in REFERENCES:
-        reached = list(walk(REAL_DATA, pattern))
+        reached = list(walk(data, pattern))
         if not reached:
-            gaps = list(walk(REAL_DATA, pattern[:-1]))
-            assert gaps and all(value is None for _, value in gaps), pattern
+            assert data is REAL_DATA, pattern
+            continue
         for _, value in reached:
-            assert value in {entry["id"] for entry in REAL_DATA[collection]} | {"controller"}
+            assert value in {entry["id"] for entry in data[collection]} | {"controller"}
 
 
 # --- every reference is checked ------------------------------------------------------------------
@@ -87,9 +99,10 @@ def with_reference(data: dict[str, Any], pattern: tuple[str, ...], value: str) -
 @pytest.mark.parametrize(("collection", "pattern"), REFERENCES, ids=lambda item: ".".join(item)
                          if isinstance(item, tuple) else item)
 def test_dangling_reference_is_an_error_with_a_suggestion(collection: str, pattern: tuple[str, ...]) -> None:
-    known = [entry["id"] for entry in REAL_DATA[collection]]
+    model = data_with(collection, pattern)
+    known = [entry["id"] for entry in model[collection]]
     misspelt = known[0][:-1]
-    data, where = with_reference(REAL_DATA, pattern, misspelt)
+    data, where = with_reference(model, pattern, misspelt)
     validation = validate_data(data)
     assert validation.model is None
     errors = [p for p in validation.errors if p.message.startswith(f'"{misspelt}"')]
@@ -115,7 +128,7 @@ def test_controller_is_not_a_recipient_elsewhere() -> None:
 
 @pytest.mark.parametrize("collection", sorted(set(COLLECTIONS) - UNREFERENCED_BY_DESIGN))
 def test_entry_nothing_refers_to_is_a_warning(collection: str) -> None:
-    data = copy.deepcopy(REAL_DATA)
+    data = copy.deepcopy(data_with(collection))
     data[collection].append({**copy.deepcopy(data[collection][0]), "id": "never-used"})
     validation = validate_data(data)
     assert validation.model is not None
@@ -128,16 +141,14 @@ def test_entry_nothing_refers_to_is_a_warning(collection: str) -> None:
 
 @pytest.mark.parametrize("collection", sorted(UNREFERENCED_BY_DESIGN))
 def test_purposes_and_sites_need_no_reference(collection: str) -> None:
-    data = copy.deepcopy(REAL_DATA)
+    data = copy.deepcopy(data_with(collection))
     data[collection].append({**copy.deepcopy(data[collection][0]), "id": "another"})
     assert validate_data(data).problems == []
 
 
 @pytest.mark.parametrize("collection", COLLECTIONS)
 def test_duplicate_id_is_an_error_naming_the_first(collection: str) -> None:
-    data = copy.deepcopy(REAL_DATA)
-    if not data[collection]:
-        pytest.skip(f"the real model has no {collection}")
+    data = copy.deepcopy(data_with(collection))
     first = data[collection][0]
     data[collection].append(copy.deepcopy(first))
     document = load_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "model.yaml")
@@ -159,7 +170,7 @@ def test_no_unused_warnings_while_the_references_cannot_be_read() -> None:
 def test_reference_of_the_wrong_type_is_one_error() -> None:
     text = edited(real_text(), "    data_subjects: [job-seekers]\n", "    data_subjects: [7]\n")
     assert lines(validate_text(text)) == [
-        "model.yaml:330:21: purposes[12].data_subjects[0]: expected text, found the number 7; put the value in "
+        "model.yaml:334:21: purposes[12].data_subjects[0]: expected text, found the number 7; put the value in "
         "quotes to make it text"
     ]
 
@@ -169,8 +180,9 @@ def test_reference_of_the_wrong_type_is_one_error() -> None:
 def test_misspelt_required_field_is_reported_once() -> None:
     text = edited(real_text(), "  legal_name: i-Centrum AB\n", "  legal_nmae: i-Centrum AB\n")
     assert lines(validate_text(text)) == [
-        'model.yaml:13:3: controller.legal_nmae: unknown field "legal_nmae". Did you mean "legal_name"? Fields '
-        'allowed here: "legal_name", "country", "head_office", "postal_address", "email", "description", '
+        'model.yaml:14:3: controller.legal_nmae: unknown field "legal_nmae". Did you mean "legal_name"? Fields '
+        'allowed here: "legal_name", "organisation_number", "country", "head_office", "postal_address", "email", '
+        '"description", '
         '"eu_representative", "dpo".'
     ]
 
@@ -178,9 +190,10 @@ def test_misspelt_required_field_is_reported_once() -> None:
 def test_required_field_missing_without_a_near_miss_says_what_it_is() -> None:
     text = edited(real_text(), "  legal_name: i-Centrum AB\n", "  company: i-Centrum AB\n")
     assert lines(validate_text(text)) == [
-        'model.yaml:13:3: controller: the required field "legal_name" is missing (The controller\'s legal name, '
-        "such as i-Centrum AB.)",
-        'model.yaml:13:3: controller.company: unknown field "company". Fields allowed here: "legal_name", "country", '
+        'model.yaml:14:3: controller: the required field "legal_name" is missing (The controller\'s legal name, '
+        "such as Exempel AB.)",
+        'model.yaml:14:3: controller.company: unknown field "company". Fields allowed here: "legal_name", '
+        '"organisation_number", "country", '
         '"head_office", "postal_address", "email", "description", "eu_representative", "dpo".',
     ]
 
@@ -188,7 +201,7 @@ def test_required_field_missing_without_a_near_miss_says_what_it_is() -> None:
 def test_bad_email_is_one_message_not_pattern_and_format() -> None:
     text = edited(real_text(), "  email: privacy@i-centrum.se\n", "  email: privacy.i-centrum.se\n")
     assert lines(validate_text(text)) == [
-        'model.yaml:18:10: controller.email: the text "privacy.i-centrum.se" does not have the expected form: An '
+        'model.yaml:19:10: controller.email: the text "privacy.i-centrum.se" does not have the expected form: An '
         "email address, such as privacy@example.com."
     ]
 
@@ -196,12 +209,12 @@ def test_bad_email_is_one_message_not_pattern_and_format() -> None:
 def test_gap_field_with_a_wrong_value_names_both_forms() -> None:
     text = edited(real_text(), "    email: null  # GAP: a DPO", "    email: dpo at i-centrum  # GAP: a DPO")
     assert lines(validate_text(text)) == [
-        'model.yaml:29:12: controller.dpo.email: the text "dpo at i-centrum" does not have the expected form: An '
+        'model.yaml:30:12: controller.dpo.email: the text "dpo at i-centrum" does not have the expected form: An '
         "email address, such as privacy@example.com."
     ]
     text = edited(real_text(), "    email: null  # GAP: a DPO", "    email: 42  # GAP: a DPO")
     assert lines(validate_text(text)) == [
-        "model.yaml:29:12: controller.dpo.email: expected an email address, such as privacy@example.com or null "
+        "model.yaml:30:12: controller.dpo.email: expected an email address, such as privacy@example.com or null "
         "(for a gap), found the number 42."
     ]
 
@@ -210,7 +223,7 @@ def test_long_text_values_are_shortened_in_messages() -> None:
     long_text = "word " * 40
     text = edited(real_text(), '  legal_name: i-Centrum AB\n', f"  legal_name: [{long_text}]\n")
     [line] = lines(validate_text(text))
-    assert line == "model.yaml:13:15: controller.legal_name: expected text, found a list"
+    assert line == "model.yaml:14:15: controller.legal_name: expected text, found a list"
     text = edited(real_text(), '  country: SE\n', f"  country: {long_text.strip()}\n")
     [line] = lines(validate_text(text))
     assert f'the text "{long_text[:57]}..." does not have the expected form' in line
@@ -219,19 +232,19 @@ def test_long_text_values_are_shortened_in_messages() -> None:
 def test_text_with_a_line_break_stays_on_one_output_line() -> None:
     text = edited(real_text(), 'version: "1.0.0"\n', 'version: "1.0\\n.0"\n')
     [line] = lines(validate_text(text))
-    assert line == ('model.yaml:9:10: version: the text "1.0\\n.0" does not have the expected form: The version of '
+    assert line == ('model.yaml:10:10: version: the text "1.0\\n.0" does not have the expected form: The version of '
                     "the statement, such as 1.0.0. Raise it with every change visitors can see.")
     assert "\n" not in line
 
 
 def test_legal_basis_enum_suggests_and_lists_all_six() -> None:
-    text = edited(real_text(), "    legal_basis: contract\n    retention: necessary-for-purpose\n    provision: null"
+    text = edited(real_text(), "      - basis: contract\n    retention: [necessary-for-purpose]\n    provision: null"
                                "  # GAP\n  - id: respond-to-requests\n",
-                  "    legal_basis: legitimate interest\n    retention: necessary-for-purpose\n    provision: null"
+                  "      - basis: legitimate interest\n    retention: [necessary-for-purpose]\n    provision: null"
                   "  # GAP\n  - id: respond-to-requests\n")
     assert lines(validate_text(text)) == [
-        'model.yaml:271:18: purposes[5].legal_basis: the text "legitimate interest" is not allowed here. Did you '
-        'mean "legitimate-interests"? Allowed: "consent", "contract", "legal-obligation", "vital-interests", '
+        'model.yaml:274:16: purposes[5].legal_bases[0].basis: the text "legitimate interest" is not allowed here. '
+        'Did you mean "legitimate-interests"? Allowed: "consent", "contract", "legal-obligation", "vital-interests", '
         '"public-task", "legitimate-interests".'
     ]
 
@@ -277,4 +290,4 @@ def test_problem_lines_never_break() -> None:
     text = edited(real_text(), "  legal_name: i-Centrum AB\n", '  legal_name: i-Centrum AB\n  "odd\\u2028key: x": 1\n')
     [line] = lines(validate_text(text))
     assert len(line.splitlines()) == 1
-    assert line.startswith('model.yaml:14:3: controller["odd\\u2028key\\u003a x"]: unknown field "odd\\u2028key: x".')
+    assert line.startswith('model.yaml:15:3: controller["odd\\u2028key\\u003a x"]: unknown field "odd\\u2028key: x".')

@@ -209,14 +209,14 @@ def test_check_step(workflow: dict[str, Any], pull_request: Path, tmp_path: Path
     # The branch closes a gap and opens none: the inherited gaps are listed but do not fail the step.
     assert done.returncode == 0, done.stdout + done.stderr
     report = summary.read_text(encoding="utf-8")
-    assert "**47 errors, 1 warning, 0 acknowledged**; **new since origin/main: 0 errors, 0 warnings**" in report
-    assert "<details><summary>Open before this change, already in origin/main (48)</summary>" in report
+    assert "**66 errors, 1 warning, 0 acknowledged**; **new since origin/main: 0 errors, 0 warnings**" in report
+    assert "<details><summary>Open before this change, already in origin/main (67)</summary>" in report
 
     # A branch that opens a gap fails the step, and the summary names the new gap first.
     model = pull_request / "data" / "processing.yaml"
     committed = model.read_text(encoding="utf-8")
     try:
-        model.write_text(committed.replace("    legal_basis: consent\n", "    legal_basis: null\n", 1),
+        model.write_text(committed.replace("    legal_bases:\n      - basis: consent\n", "    legal_bases: null\n", 1),
                          encoding="utf-8")
         summary.write_text("", encoding="utf-8")
         failed = run_step(step_named(workflow, "pull-request", "Check what the statement must say"), pull_request,
@@ -302,13 +302,13 @@ def test_each_hook_entry_runs(hook: dict[str, Any], tmp_path: Path) -> None:
 
     # A mistake in the model stops the commit, with a located message.
     model = project / "data" / "processing.yaml"
-    model.write_text(model.read_text(encoding="utf-8").replace("legal_basis: contract", "legal_basis: contact", 1),
+    model.write_text(model.read_text(encoding="utf-8").replace("- basis: contract", "- basis: contact", 1),
                      encoding="utf-8")
     stopped = subprocess.run(command, cwd=project, env=environment({}), capture_output=True, text=True,
                              timeout=120)
     assert stopped.returncode == 1
     located = [line for line in stopped.stdout.splitlines() if LOCATED.match(line)]
-    assert any(line.startswith("data/processing.yaml:") and "legal_basis" in line for line in located)
+    assert any(line.startswith("data/processing.yaml:") and "legal_bases[0].basis" in line for line in located)
 
 
 # --- the editors' guide -------------------------------------------------------------------------
@@ -316,9 +316,12 @@ def test_each_hook_entry_runs(hook: dict[str, Any], tmp_path: Path) -> None:
 GUIDE = PROJECT_ROOT / "CONTRIBUTING.md"
 
 
-def guide_snippets() -> list[dict[str, Any]]:
-    """Every ```yaml block of CONTRIBUTING.md, read as the model is read."""
+def guide_snippets(section: str | None = None) -> list[dict[str, Any]]:
+    """Every ```yaml block of CONTRIBUTING.md (or of its `## section`), read as the model is read."""
     text = GUIDE.read_text(encoding="utf-8")
+    if section is not None:
+        text = text[text.index(f"\n## {section}\n"):]
+        text = text[: text.index("\n## ", 1)]
     blocks = re.findall(r"^( *)```yaml\n(.*?)^\1```$", text, flags=re.M | re.S)
     return [load_text(textwrap.dedent(block), "CONTRIBUTING.md").data for _, block in blocks]
 
@@ -362,17 +365,18 @@ def test_every_yaml_snippet_of_the_guide_fits_the_schema() -> None:
 def test_the_guide_adds_a_tracker_as_the_statement_then_says() -> None:
     real = read_model(REAL_MODEL).model
     data = real.data
-    for snippet in guide_snippets():
-        if set(snippet) & {"recipients", "trackers", "sites", "transfers", "version"}:
+    for section in ("Example: add a tracker", "Raise the version and the effective date"):
+        for snippet in guide_snippets(section):
             data = merged(data, snippet)
     edited = model_of(data)
     assert describe_changes(real, edited) == [
-        "Recipient added: “Example Chat Ltd” (country: United States; kinds of recipient: Processor acting on our "
-        "behalf).",
-        "Transfer of data to “Example Chat Ltd” in United States added (safeguard: Standard contractual clauses "
-        "adopted by the European Commission (GDPR Art. 46(2)(c))).",
+        "Recipient added: “Example Chat Ltd” (where it processes the data: United States; kinds of recipient: "
+        "Processor acting on our behalf).",
+        "Transfer of data to “Example Chat Ltd” in United States added (safeguards: Standard contractual clauses "
+        "adopted by the European Commission (GDPR Art. 46(2)(c)) (a copy: “Email us, and we send you a copy of the "
+        "clauses.”)).",
         "Tracker added: “Example Chat widget” (provider: “Example Chat Ltd”; set by: Third party (set by another "
-        "company); lifetime: 1 year; consent: set only with your consent).",
+        "company); consent category: Functional; lifetime: 1 year; consent: set only with your consent).",
         "Site “i-Centrum sites”: “Example Chat widget” added to trackers.",
     ]
     assert diff_models(real, edited).not_raised == ()
@@ -411,8 +415,8 @@ def test_the_guides_example_messages_are_what_the_tools_print(tmp_path: Path) ->
     model = project / "data" / "processing.yaml"
     text = model.read_text(encoding="utf-8")
     purpose = text.index("  - id: perform-services\n")
-    basis = text.index("    legal_basis: contract\n", purpose)
-    model.write_text(text[:basis] + "    legal_basis: contact\n" + text[basis + len("    legal_basis: contract\n"):],
+    basis = text.index("      - basis: contract\n", purpose)
+    model.write_text(text[:basis] + "      - basis: contact\n" + text[basis + len("      - basis: contract\n"):],
                      encoding="utf-8")
     validated = subprocess.run([str(BIN / "privacy-statement"), "validate"], cwd=project, capture_output=True,
                                text=True, timeout=120)
