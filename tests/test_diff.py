@@ -77,9 +77,11 @@ def test_text_output_names_the_sides_and_versions_and_groups_by_section(
         "Version 2.0.0 (in effect from 1 March 2026) → version 2.1.0 (in effect from 1 September 2026).\n"
         "\n"
         "Transfers outside the EU/EEA:\n"
-        "  - Transfer of data to “Analytics Inc.” in United States: safeguards changed from Standard contractual "
-        "clauses adopted by the European Commission (GDPR Art. 46(2)(c)) (a copy: “Email us for a copy of the "
-        "clauses.”) to Binding corporate rules (GDPR Art. 47) (a copy: “Email us for a copy of the clauses.”).\n"
+        "  - Transfer of data to “Analytics Inc.” in United States: Standard contractual clauses adopted by the "
+        "European Commission (GDPR Art. 46(2)(c)) (a copy: “Email us for a copy of the clauses.”) removed from "
+        "safeguards.\n"
+        "  - Transfer of data to “Analytics Inc.” in United States: Binding corporate rules (GDPR Art. 47) (a copy: "
+        "“Email us for a copy of the clauses.”) added to safeguards.\n"
         "\n"
         "Cookies and trackers:\n"
         "  - Tracker “Statistics cookie”: lifetime changed from 1 year to 2 years.\n"
@@ -306,11 +308,15 @@ def diff_of(old_text: str, new_text: str, write_model: Callable[..., Path],
 def test_an_empty_list_reads_as_none_not_as_nothing(
     base_text: str, write_model: Callable[..., Path], cli: Callable[..., CliResult]
 ) -> None:
+    """Only `none` says "none"; an empty list says nothing, as the appendix shows it (issue 14)."""
     old = edit(base_text, ("    sub_processors: [hosting]\n", "    sub_processors: null\n"))
-    new = raised(edit(base_text, ("    sub_processors: [hosting]\n", "    sub_processors: []\n")))
+    new = raised(edit(base_text, ("    sub_processors: [hosting]\n", "    sub_processors: none\n")))
     result = diff_of(old, new, write_model, cli)
-    assert visible_printed(result) == ["Service “Booking service”: sub-processors changed from not stated to none."]
+    assert visible_printed(result) == ["Service “Booking service”: sub-processors changed from not stated to none: "
+                                       "the service uses no sub-processors."]
     assert not any(line.rstrip().endswith(" to .") for line in result.lines)
+    empty = raised(edit(base_text, ("    sub_processors: [hosting]\n", "    sub_processors: []\n")))
+    assert visible_printed(diff_of(old, empty, write_model, cli)) == []
 
 
 def test_an_empty_list_no_page_shows_is_no_change_for_readers(
@@ -326,7 +332,8 @@ def test_an_empty_list_no_page_shows_is_no_change_for_readers(
     assert NO_CHANGE in result.lines
     assert not any(WARNING.match(line) for line in result.lines)
     assert not_visible_printed(result) == [
-        "Purpose “Deliver the booking service you bought.”: recipients changed from not stated to none."]
+        "Purpose “Deliver the booking service you bought.”: recipients changed from not stated to an empty list "
+        "(not stated)."]
 
 
 def test_reordering_purposes_is_a_change_readers_see(
@@ -353,12 +360,12 @@ def test_a_duplicated_list_item_is_reported(
                                        "(before: once)."]
     transfer = ("    how_to_get_copy: {en: Email us for a copy of the clauses.}\n",
                 "    how_to_get_copy: {en: Email us for a copy of the clauses.}\n  - recipient: analytics\n"
-                "    country: US\n    mechanism: standard-contractual-clauses\n"
-                "    how_to_get_copy: {en: Email us for a copy of the clauses.}\n")
+                "    country: US\n    safeguards:\n      - kind: standard-contractual-clauses\n"
+                "        how_to_get_copy: {en: Email us for a copy of the clauses.}\n")
     result = diff_of(base_text, raised(edit(base_text, transfer)), write_model, cli)
     assert visible_printed(result) == [
-        "Transfer of data to “Analytics Inc.” in United States added (safeguard: Standard contractual clauses "
-        "adopted by the European Commission (GDPR Art. 46(2)(c)))."]
+        "Transfer of data to “Analytics Inc.” in United States added (safeguards: Standard contractual clauses "
+        "adopted by the European Commission (GDPR Art. 46(2)(c)) (a copy: “Email us for a copy of the clauses.”))."]
 
 
 def test_renaming_a_tracker_moves_its_anchor(
@@ -378,7 +385,7 @@ def test_renaming_a_tracker_moves_its_anchor(
 
 TWO_TRANSFERS = ("    how_to_get_copy: {en: Email us for a copy of the clauses.}\n",
                  "    how_to_get_copy: {en: Email us for a copy of the clauses.}\n  - recipient: analytics\n"
-                 "    country: US\n    mechanism: eu-us-data-privacy-framework\n")
+                 "    country: US\n    safeguards:\n      - kind: eu-us-data-privacy-framework\n")
 
 
 def test_two_transfers_to_one_recipient_and_country_are_matched_stably(
@@ -391,13 +398,14 @@ def test_two_transfers_to_one_recipient_and_country_are_matched_stably(
     assert visible_printed(result) == [] and not_visible_printed(result) == []
     assert NO_CHANGE in result.lines
     # Changing one of the two says just that.
-    changed = raised(edit(both, ("    mechanism: eu-us-data-privacy-framework\n",
-                                 "    mechanism: adequacy-decision\n")))
+    changed = raised(edit(both, ("      - kind: eu-us-data-privacy-framework\n",
+                                 "      - kind: adequacy-decision\n")))
     result = diff_of(both, changed, write_model, cli)
     assert visible_printed(result) == [
-        "Transfer of data to “Analytics Inc.” in United States: safeguard changed from The EU-US Data Privacy "
-        "Framework, an adequacy decision for certified US companies (GDPR Art. 45) to An adequacy decision of the "
-        "European Commission (GDPR Art. 45)."]
+        "Transfer of data to “Analytics Inc.” in United States: The EU-US Data Privacy Framework, an adequacy "
+        "decision for certified US companies (GDPR Art. 45) removed from safeguards.",
+        "Transfer of data to “Analytics Inc.” in United States: An adequacy decision of the European Commission "
+        "(GDPR Art. 45) added to safeguards."]
 
 
 @pytest.mark.parametrize("collection", ["sites", "services"])
