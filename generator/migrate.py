@@ -26,10 +26,10 @@ import copy
 import io
 import re
 from collections.abc import Callable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 CURRENT_VERSION = 2
 GAP_COMMENT = "GAP"
@@ -50,14 +50,20 @@ def schema_version(data: object) -> int | None:
 
 
 # --- editing mappings in place, keeping key order and comments -----------------------------------
+# ruamel.yaml is imported only where a file is migrated: the history, `check --baseline` and `diff`
+# migrate plain data and need not load it.
+
+def _commented(value: object) -> bool:
+    """Whether `value` is ruamel.yaml's round-trip mapping or list, which carries its comments."""
+    return hasattr(value, "ca")
 
 def _comment(mapping: MutableMapping[str, Any], key: str) -> Any:
-    return mapping.ca.items.pop(key, None) if isinstance(mapping, CommentedMap) else None
+    return mapping.ca.items.pop(key, None) if _commented(mapping) else None
 
 
 def _put(mapping: MutableMapping[str, Any], position: int, key: str, value: Any, comment: Any = None) -> None:
     """Set `key` at `position` (counted in keys), with a comment taken from another key, if any."""
-    if isinstance(mapping, CommentedMap):
+    if _commented(mapping):
         mapping.insert(position, key, value)
         if comment is not None:
             mapping.ca.items[key] = comment
@@ -93,7 +99,7 @@ def _add_gap(mapping: MutableMapping[str, Any], key: str, after: tuple[str, ...]
             position = list(mapping).index(name) + 1
             break
     _put(mapping, position, key, None)
-    if isinstance(mapping, CommentedMap):
+    if _commented(mapping):
         mapping.yaml_add_eol_comment(f"# {GAP_COMMENT}", key, column=0)
     return True
 
@@ -102,7 +108,7 @@ def _put_block(mapping: MutableMapping[str, Any], position: int, key: str, value
     """As _put, for a value written as a block (a list of mappings): the key's comment, which holds
     what stood after its old one-line value (an end-of-line comment, blank lines), goes after the block."""
     last = value[-1] if isinstance(value, list) and value else None
-    if isinstance(last, CommentedMap) and last and comment is not None:
+    if _commented(last) and last and comment is not None:
         final = list(last)[-1]
         if final not in last.ca.items:
             last.ca.items[final] = comment
@@ -111,14 +117,20 @@ def _put_block(mapping: MutableMapping[str, Any], position: int, key: str, value
 
 
 def _new_map(like: object, items: list[tuple[str, Any]]) -> dict[str, Any]:
-    made: dict[str, Any] = CommentedMap() if isinstance(like, CommentedMap) else {}
+    made: dict[str, Any] = {}
+    if _commented(like):
+        from ruamel.yaml.comments import CommentedMap
+
+        made = CommentedMap()
     for key, value in items:
         made[key] = value
     return made
 
 
 def _new_list(like: object, items: list[Any], flow: bool = False) -> list[Any]:
-    if isinstance(like, CommentedMap):
+    if _commented(like):
+        from ruamel.yaml.comments import CommentedSeq
+
         made = CommentedSeq(items)
         if flow:
             made.fa.set_flow_style()
@@ -173,7 +185,7 @@ def _upgrade_1_to_2(data: MutableMapping[str, Any]) -> int:
                         moved_comments.append((name, moved))
                 made = _new_map(data, entry)
                 for name, moved in moved_comments:
-                    if moved is not None and isinstance(made, CommentedMap):
+                    if moved is not None and _commented(made):
                         made.ca.items[name] = moved
                 _put_block(purpose, position, "legal_bases", _new_list(data, [made]), comment)
         retention = purpose.get("retention")
@@ -196,7 +208,7 @@ def _upgrade_1_to_2(data: MutableMapping[str, Any]) -> int:
             safeguards: Any = None
             if mechanism is not None:
                 made = _new_map(data, entry)
-                if copy_comment is not None and isinstance(made, CommentedMap):
+                if copy_comment is not None and _commented(made):
                     made.ca.items["how_to_get_copy"] = copy_comment
                 safeguards = _new_list(data, [made])
             elif len(entry) > 1:
@@ -261,6 +273,8 @@ def migrate_data(data: dict[str, Any]) -> dict[str, Any]:
 # --- the file, with its comments ---------------------------------------------------------------------
 
 def _round_trip() -> YAML:
+    from ruamel.yaml import YAML
+
     yaml = YAML()  # round-trip mode, YAML 1.2 like the project's loader
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a line the editor wrote
