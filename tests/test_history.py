@@ -162,7 +162,7 @@ def test_statuses_follow_effective_dates_and_the_build_day() -> None:
 
 SMALL = Path(__file__).parent / "fixtures" / "diff" / "base.yaml"
 MODEL = Path("data") / "processing.yaml"
-TYPO = ("    legal_basis: contract\n", "    legal_basis: contact\n")
+TYPO = ("      - basis: contract\n", "      - basis: contact\n")
 LONGER = ("    lifetime: P1Y\n", "    lifetime: P2Y\n")
 FIVE_YEARS = ("period: {duration: P2Y, starts: {en: the end of the contract}}",
               "period: {duration: P5Y, starts: {en: the end of the contract}}")
@@ -310,7 +310,7 @@ def test_going_back_on_a_version_in_force_needs_a_new_version(tmp_path: Path) ->
                "a version in force cannot be taken back; give the model a new version, greater than 1.1.0")
     validated = run_cli(project, "2026-11-25", "validate")
     assert validated.returncode == 1
-    assert f"data/processing.yaml:3:10: {message}" in validated.stdout.splitlines()
+    assert f"data/processing.yaml:4:10: {message}" in validated.stdout.splitlines()
     built = mkdocs_build(project, tmp_path / "site", epoch=epoch("2026-11-25"))
     assert built.returncode == 1 and message in built.stderr, built.stderr
     out = run_cli(project, "2026-11-25", "build", "--out", str(tmp_path / "pages"))
@@ -360,9 +360,9 @@ def test_a_backdated_version_is_an_error_of_validate_diff_and_the_build(announce
                "dates only go forward; give version 1.2.0 an effective_date on or after 2027-03-01")
     validated = run_cli(announced, "2026-11-25", "validate")
     assert validated.returncode == 1
-    assert f"data/processing.yaml:4:17: {message}" in validated.stdout.splitlines(), validated.stdout
+    assert f"data/processing.yaml:5:17: {message}" in validated.stdout.splitlines(), validated.stdout
     compared = run_cli(announced, "2026-11-25", "diff")
-    assert compared.returncode == 1 and f"data/processing.yaml:4:17: {message}" in compared.stdout, compared
+    assert compared.returncode == 1 and f"data/processing.yaml:5:17: {message}" in compared.stdout, compared
     out = run_cli(announced, "2026-11-25", "build", "--out", str(tmp_path / "pages"))
     assert out.returncode == 1 and message in out.stdout and not (tmp_path / "pages").exists()
     built = mkdocs_build(announced, tmp_path / "site", epoch=epoch("2026-11-25"))
@@ -373,7 +373,7 @@ def test_a_lower_version_number_is_an_error(announced: Path) -> None:
     (announced / MODEL).write_text(small("1.0.5", "2027-03-01", LONGER), encoding="utf-8")
     validated = run_cli(announced, "2026-11-25", "validate")
     assert validated.returncode == 1
-    assert ("data/processing.yaml:3:10: version: version 1.0.5 is not greater than version 1.1.0, the last "
+    assert ("data/processing.yaml:4:10: version: version 1.0.5 is not greater than version 1.1.0, the last "
             "published version: give the model a version greater than 1.1.0") in validated.stdout.splitlines()
 
 
