@@ -213,12 +213,6 @@ def _plain_problems(document: Document, error: ValidationError,
     value = error.instance
     kind = error.validator
 
-    if kind in ("anyOf", "oneOf") and all(set(branch) == {"required"} for branch in error.validator_value):
-        # "one of these fields": a cookie's name or pattern.
-        names = [name for branch in error.validator_value for name in branch["required"]]
-        described = "; ".join(f'"{name}"{_field_description(path, name, root)}' for name in names)
-        yield document.problem(path, f"needs one of the fields {quoted_list(names)}: {described}")
-        return
     if kind in ("anyOf", "oneOf"):
         if _branch_errors(error) is None:  # otherwise the branch's own errors say what is wrong
             yield document.problem(path, f"expected {_expected(error.schema, root)}, "

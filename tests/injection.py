@@ -25,7 +25,8 @@ import yaml
 from generator.load import load_file
 from generator.paths import SCHEMA_PATH
 
-BASE_MODEL = Path(__file__).resolve().parent / "fixtures" / "complete.yaml"
+# The fictional group uses every structure of the schema, so poisoning it reaches every field.
+BASE_MODEL = Path(__file__).resolve().parent / "fixtures" / "group.yaml"
 
 # Each payload would do something visible if it were interpreted instead of shown as text.
 PAYLOAD = (
@@ -151,10 +152,15 @@ def general(path: tuple[Any, ...]) -> tuple[str, ...]:
 
 
 def base_data() -> dict[str, Any]:
-    """The complete fixture, with the fields it leaves at another choice given a value of a kind."""
+    """The group fixture, with the fields it leaves at another choice given a value of a kind."""
     data = load_file(BASE_MODEL).data
     # The fixture's company needs no EU representative; the field may also name one, as a text.
     data["controller"]["eu_representative"] = {"en": "Example Representative GmbH, Berlin, Germany"}
+    # Its group processes no sensitive data, and no purpose of its one group rests on consent; the
+    # fields are there for a model that does.
+    data["sensitive_data"]["condition"] = {"en": "Your explicit consent (GDPR Art. 9(2)(a))."}
+    data["purpose_groups"][0]["legal_bases"].append(
+        {"basis": "consent", "consent_record": {"en": "We store when and how you gave your consent."}})
     return data
 
 

@@ -77,8 +77,8 @@ def test_both_languages_build(group_site: Path) -> None:
     "When you follow such a link, that company's own privacy statement applies.",
     "Our LinkedIn page on the platform of LinkedIn Ireland Unlimited Company.",
     TEXTS["statement"]["social_joint"],
-    # sensitive data denied by the model's own `false`
-    TEXTS["statement"]["no_sensitive_data"],
+    # sensitive data: the model's own words, with its `false`
+    "No company of the group collects or processes special categories of personal data about you.",
 ])
 def test_the_statement_shows_every_new_structure(fact: str, group_site: Path) -> None:
     assert fact in text_of(group_site, "en/privacy/index.html")
@@ -119,5 +119,5 @@ def test_the_swedish_statement_says_the_same_in_swedish(group_site: Path) -> Non
     for fact in (headings["group_companies"], headings["joint_controllers"], swedish["statement"]["lead_authority"],
                  swedish["recipient_roles"]["joint-controller"],
                  "; där den inte gäller: ", swedish["derogations"]["explicit-consent"],
-                 swedish["statement"]["no_sensitive_data"], "Högst 24 månader från"):
+                 swedish["statement"]["headings"]["legal_references"], "Högst 24 månader från"):
         assert fact in text, fact
