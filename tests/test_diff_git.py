@@ -177,7 +177,7 @@ def test_a_backdated_new_side_is_named_after_the_diff_and_fails_it(
     backdated = edited(('version: "2.0.0"', 'version: "2.2.0"'),
                        ('effective_date: "2026-03-01"', 'effective_date: "2026-05-01"'), LIFETIME, PERIOD)
     (repository / MODEL).write_text(backdated, encoding="utf-8")
-    problem = ("data/processing.yaml:4:17: effective_date: version 2.2.0 takes effect on 2026-05-01, before "
+    problem = ("data/processing.yaml:5:17: effective_date: version 2.2.0 takes effect on 2026-05-01, before "
                "version 2.1.0 (2026-09-01): dates only go forward; give version 2.2.0 an effective_date on or "
                "after 2026-09-01")
     result = cli_process("diff", cwd=repository)
@@ -186,7 +186,7 @@ def test_a_backdated_new_side_is_named_after_the_diff_and_fails_it(
     assert result.lines[-1] == problem
     markdown = cli_process("diff", "--format", "markdown", cwd=repository)
     assert markdown.code == 1
-    assert markdown.lines[-1].startswith("- **data/processing\\.yaml:4:17: effective\\_date: version 2\\.2\\.0")
+    assert markdown.lines[-1].startswith("- **data/processing\\.yaml:5:17: effective\\_date: version 2\\.2\\.0")
     # Two files side by side: the new one is judged by its own history in the same way.
     old = repository / "old.yaml"
     old.write_text(edited(), encoding="utf-8")
