@@ -29,10 +29,10 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.diff import describe_changes
+from generator.diff import describe_changes, renamed_ids
 from generator.history import build_date, read_history, skipped_messages
 from generator.paths import DEFAULT_MODEL, POLICY_DIR
 from generator.pipeline import read_model
@@ -169,7 +169,8 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         for message in skipped_messages(history, self.config.model):
             log.warning(message)
         self.site = render_site(loaded.model, history=history, describe_changes=describe_changes,
-                                policy_dir=policy_dir, language=self.config.language)
+                                find_renames=renamed_ids, policy_dir=policy_dir, language=self.config.language,
+                                directory_urls=config.use_directory_urls)
         self.watched = [model_path.parent, policy_dir]
         if config.nav is None:
             docs = Path(config.docs_dir)
@@ -215,12 +216,16 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None, "on_config runs before on_files"
+        # Pages the core leaves out of the navigation (each version's site pages and appendices) are
+        # linked from their version's statement; MkDocs must not warn that the nav omits them.
+        in_navigation = self.site.navigation_paths()
         for page in self.site.pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:
                 raise PluginError(f"docs/{page.path} is written by hand, but the privacy statement "
                                   "generates that page; remove or rename the hand-written file")
-            files.append(File.generated(config, page.path, content=page.markdown))
+            inclusion = InclusionLevel.UNDEFINED if page.path in in_navigation else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
         for path, content in self.site.files:
             files.append(File.generated(config, path, content=content))
         return files

@@ -10,6 +10,7 @@ no YAML string can add markup, script or a link; links come only from URL fields
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 import string
 import urllib.parse
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -26,7 +28,7 @@ from babel import Locale
 from babel.dates import format_date
 from markupsafe import Markup
 
-from generator.history import History, Status, Version, build_date, date_versions
+from generator.history import DatedVersion, History, Status, Version, build_date, date_versions
 from generator.load import load_file
 from generator.paths import POLICY_DIR
 from generator.validate import Model, load_schema
@@ -40,6 +42,10 @@ FEED_FILE = "privacy/changes.xml"
 SITES_DIR = "privacy/sites"
 SERVICES_DIR = "privacy/services"
 VERSIONS_DIR = "privacy/versions"
+# The entries with a page of their own, by collection: the folder of their pages within a version's
+# section (the version in force's pages are at privacy/FOLDER/ID.md, every version's at
+# privacy/versions/V/FOLDER/ID.md).
+PAGE_FOLDERS = {"sites": "sites", "services": "services"}
 
 # Python-Markdown's backslash-escapable characters (with the tables extension's "|"). "<", ">", "&"
 # and quotes become HTML entities instead, which Markdown passes through as text.
@@ -304,6 +310,13 @@ class Renderer:
     def render(self, template: str, **context: Any) -> str:
         return self.environment.get_template(template).render(texts=self.texts, **context)
 
+    def render_html(self, template: str, **context: Any) -> str:
+        """A template of a whole HTML page (not Markdown), with HTML's own escaping."""
+        environment = jinja2.Environment(
+            loader=self.environment.loader, undefined=jinja2.StrictUndefined, autoescape=True,
+            keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        return environment.get_template(template).render(texts=self.texts, language=self.language, **context)
+
 
 @cache
 def renderer_for(policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE) -> Renderer:
@@ -373,11 +386,19 @@ def _context(model: Model) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RenderedSite:
-    """The generated pages and how a site's navigation should group them."""
+    """The generated pages and how a site's navigation should group them.
+
+    Pages that `navigation` leaves out (each version's own site pages and appendices) are linked
+    from their version's statement; an engine should publish them without a navigation entry."""
 
     pages: tuple[Page, ...]
     navigation: tuple[NavItem, ...]
-    files: tuple[tuple[str, bytes], ...] = ()  # other generated files, such as the Atom feed
+    # Other generated files, written as they are: the Atom feed, and the pages at old addresses.
+    files: tuple[tuple[str, bytes], ...] = ()
+
+    def navigation_paths(self) -> frozenset[str]:
+        return frozenset(page.path for item in self.navigation
+                         for page in (item.pages if isinstance(item, NavSection) else (item,)))
 
 
 @dataclass(frozen=True)
@@ -395,13 +416,21 @@ class VersionView:
         return "version-" + self.number.replace(".", "-")
 
     @property
+    def folder(self) -> str:
+        """The version's section of the site: its statement, site pages and appendices."""
+        return f"{VERSIONS_DIR}/{self.number}"
+
+    @property
     def page(self) -> str:
-        return f"{VERSIONS_DIR.removeprefix('privacy/')}/{self.number}.md"
+        """The version's statement, as a link from the pages in privacy/."""
+        return f"{self.folder.removeprefix('privacy/')}/index.md"
 
     page_from_statement = page
 
 
 DescribeChanges = Callable[[Model, Model], list[str]]
+# The ids an entry changed between two versions, by collection: {"sites": {"old-id": "new-id"}}.
+FindRenames = Callable[[Model, Model], Mapping[str, Mapping[str, str]]]
 
 
 def single_version_history(model: Model, today: date) -> History:
@@ -409,19 +438,36 @@ def single_version_history(model: Model, today: date) -> History:
     return History(date_versions([Version(model, "working tree")], today), ())
 
 
+@dataclass(frozen=True)
+class Moved:
+    """A page address that the statement in force no longer has, and the page it leads to now."""
+
+    path: str  # as a page path: privacy/sites/OLD-ID.md
+    target: str  # the page it leads to: privacy/sites/NEW-ID.md, or a version's privacy/versions/V/sites/ID.md
+    title: str
+    version: VersionView | None  # the version whose section holds the target; None for the statement in force
+
+
 def render_site(
     model: Model,
     *,
     history: History | None = None,
     describe_changes: DescribeChanges | None = None,
+    find_renames: FindRenames | None = None,
     today: date | None = None,
     policy_dir: Path = POLICY_DIR,
     language: str = DEFAULT_LANGUAGE,
+    directory_urls: bool = True,
 ) -> RenderedSite:
     """Every generated page, statement first, in a fixed order.
 
-    The statement page shows the version in force; earlier and announced versions each get a
-    page of their own, and the changes page and feed list them all, newest first."""
+    The statement in force is at privacy/index.md, with its site pages at privacy/sites/ and its
+    appendices at privacy/services/. Every version (the one in force too) has a section of its own,
+    privacy/versions/V/, with its statement, site pages and appendices linking among themselves, so
+    an announced version is complete before its date and an earlier one stays as it was. The changes
+    page and feed list the versions, newest first. Every site or service id that a version had and
+    the statement in force has not leaves a small HTML page at its old address that leads to where
+    the page is now (`directory_urls`: whether pages are served as FOLDER/ rather than FILE.html)."""
     renderer = renderer_for(policy_dir, language)
     history = history or single_version_history(model, today or build_date())
     describe = describe_changes or _no_description
@@ -435,51 +481,140 @@ def render_site(
     ]
     shown = history.in_force or history.entries[-1]
     upcoming = [view for view in views if view.status == "announced"] if shown.status == "in-force" else []
+    moved, former_anchors = _moves(history, shown, views, find_renames, renderer)
 
-    context = _context(shown.version.model)
-    data = context["model"]
     titles = renderer.texts["navigation"]
-    statement = Page(STATEMENT_PAGE, titles["statement"], renderer.render(
-        "statement.md.j2", status=shown.status, withdrawn_on=None, base="", announced=upcoming, **context))
-    site_pages = tuple(
-        Page(
-            site_page(site["id"]),
-            renderer.translate(site["name"]),
-            renderer.render("site.md.j2", site=site, trackers=context["trackers_by_site"][site["id"]], **context),
-        )
-        for site in data["sites"]
-    )
-    service_pages = tuple(
-        Page(
-            service_page(service["id"]),
-            renderer.translate(service["name"]),
-            renderer.render("service.md.j2", service=service, **context),
-        )
-        for service in data["services"]
-    )
-    history_texts = renderer.texts["history"]
+    statement, site_pages, service_pages = _section(
+        renderer, shown.version.model, shown.status, "privacy", base="", announced=upcoming,
+        statement_title=titles["statement"], former_anchors=former_anchors, section=None, withdrawn_on=None)
     changes = Page(CHANGES_PAGE, titles["changes"], renderer.render("changes.md.j2", entries=views))
-    version_pages = tuple(
-        Page(
-            f"{VERSIONS_DIR}/{view.number}.md",
-            titles["version"].format(number=view.number),
-            renderer.render("statement.md.j2", status=view.status, withdrawn_on=view.withdrawn_on, base="../",
-                            announced=[], **_context(entry.version.model)),
-        )
-        for view, entry in zip(views, history.entries, strict=True)
-    )
+    version_pages: list[Page] = []
+    version_sections: list[Page] = []
+    for view, entry in zip(views, history.entries, strict=True):
+        version_statement, version_sites, version_services = _section(
+            renderer, entry.version.model, view.status, view.folder, base="../../", announced=[],
+            statement_title=titles["version"].format(number=view.number), former_anchors={}, section=view,
+            withdrawn_on=view.withdrawn_on)
+        version_pages.append(version_statement)
+        version_sections.extend((*version_sites, *version_services))
     navigation: list[NavItem] = [statement]
     if site_pages:
         navigation.append(NavSection(titles["sites"], site_pages))
     if service_pages:
         navigation.append(NavSection(titles["services"], service_pages))
     navigation.append(NavSection(titles["changes"], (changes, *version_pages)))
-    feed = atom_feed(views, data, history_texts, renderer)
+    feed = atom_feed(views, shown.version.model.data, renderer.texts["history"], renderer)
     return RenderedSite(
-        (statement, *site_pages, *service_pages, changes, *version_pages),
+        (statement, *site_pages, *service_pages, changes, *version_pages, *version_sections),
         tuple(navigation),
-        ((FEED_FILE, feed),),
+        ((FEED_FILE, feed), *(_moved_page(renderer, entry, directory_urls) for entry in moved)),
     )
+
+
+def _section(renderer: Renderer, model: Model, status: Status, folder: str, *, base: str,
+             announced: list[VersionView], statement_title: str,
+             former_anchors: Mapping[str, list[str]], section: VersionView | None,
+             withdrawn_on: date | None) -> tuple[Page, tuple[Page, ...], tuple[Page, ...]]:
+    """A statement with its site pages and appendices, in `folder`; `base` leads from the statement
+    to privacy/ (where the changes page and the statement in force are). `section`: the version
+    whose own section this is (None for the statement in force at privacy/)."""
+    context = _context(model)
+    data = context["model"]
+    statement = Page(f"{folder}/index.md", statement_title, renderer.render(
+        "statement.md.j2", status=status, withdrawn_on=withdrawn_on, base=base, announced=announced, **context))
+    sites = tuple(
+        Page(
+            f"{folder}/{PAGE_FOLDERS['sites']}/{site['id']}.md",
+            renderer.translate(site["name"]),
+            renderer.render("site.md.j2", site=site, trackers=context["trackers_by_site"][site["id"]],
+                            former_anchors=former_anchors, section=section, **context),
+        )
+        for site in data["sites"]
+    )
+    services = tuple(
+        Page(
+            f"{folder}/{PAGE_FOLDERS['services']}/{service['id']}.md",
+            renderer.translate(service["name"]),
+            renderer.render("service.md.j2", service=service, section=section, **context),
+        )
+        for service in data["services"]
+    )
+    return statement, sites, services
+
+
+def _moves(history: History, shown: DatedVersion, views: list[VersionView], find_renames: FindRenames | None,
+           renderer: Renderer) -> tuple[list[Moved], dict[str, list[str]]]:
+    """The pages at addresses the statement in force no longer has, and the former ids of its trackers.
+
+    An id that a later version renamed (as `find_renames` matches entries, followed version by
+    version) leads to the page it has in the statement in force; an id the statement in force has
+    no page for (removed, or new in an announced version) leads to the newest version that has it."""
+    oldest_first = list(reversed(history.entries))
+    views_by_number = {view.number: view for view in views}
+    kinds = (*PAGE_FOLDERS, "trackers")
+    ids = [{kind: {item["id"]: item for item in entry.version.model.data[kind]} for kind in kinds}
+           for entry in oldest_first]
+    renames = [find_renames(old.version.model, new.version.model) if find_renames else {}
+               for old, new in pairwise(oldest_first)]
+    now = oldest_first.index(shown)
+
+    def followed(kind: str, ident: str, start: int) -> str | None:
+        """The id an entry of version `start` has in the statement in force, if it is still there."""
+        for step in range(start, now):
+            renamed = renames[step].get(kind, {})
+            if ident in renamed:
+                ident = renamed[ident]
+            elif ident not in ids[step + 1][kind]:
+                return None
+        return ident if start <= now and ident in ids[now][kind] else None
+
+    moved: list[Moved] = []
+    former: dict[str, list[str]] = {}
+    for kind in kinds:
+        every_id = sorted({ident for version_ids in ids for ident in version_ids[kind]} - set(ids[now][kind]))
+        for ident in every_id:
+            having = [position for position, version_ids in enumerate(ids) if ident in version_ids[kind]]
+            current = next((found for position in reversed(having) if position < now
+                            and (found := followed(kind, ident, position)) is not None), None)
+            if kind == "trackers":
+                if current is not None:
+                    former.setdefault(current, []).append(ident)
+                continue
+            folder = PAGE_FOLDERS[kind]
+            if current is not None:
+                entry = ids[now][kind][current]
+                moved.append(Moved(f"privacy/{folder}/{ident}.md", f"privacy/{folder}/{current}.md",
+                                   renderer.translate(entry["name"]), None))
+            else:
+                position = having[-1]
+                view = views_by_number[oldest_first[position].version.number]
+                moved.append(Moved(f"privacy/{folder}/{ident}.md", f"{view.folder}/{folder}/{ident}.md",
+                                   renderer.translate(ids[position][kind][ident]["name"]), view))
+    return moved, former
+
+
+def page_url(path: str, directory_urls: bool) -> str:
+    """The address a page path is served at, relative to the site's root."""
+    stem = path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def _moved_page(renderer: Renderer, moved: Moved, directory_urls: bool) -> tuple[str, bytes]:
+    """A page at an old address: it says where the page went, and the browser follows at once."""
+    address = page_url(moved.path, directory_urls)
+    file = address + "index.html" if address.endswith("/") else address
+    target = page_url(moved.target, directory_urls)
+    relative = posixpath.relpath(target, posixpath.dirname(file)) + ("/" if target.endswith("/") else "")
+    version = moved.version
+    page = renderer.render_html(
+        "moved.html.j2", url=relative, title=moved.title,
+        version=None if version is None else version.number, status=None if version is None else version.status,
+        effective_date=None if version is None else renderer.long_date(version.effective_date))
+    return file, page.encode()
 
 
 def _no_description(old: Model, new: Model) -> list[str]:

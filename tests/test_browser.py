@@ -12,7 +12,9 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
+import scenarios
 from injection import HOSTILE_EMAIL, HOSTILE_URL, injection_model_text
+from scenarios import BUILD_EPOCH, history_project
 from sitekit import BIN, CHROMIUM_ARGS, REAL_MODEL, copy_project, mkdocs_build, require_chromium, serve
 
 from generator.load import load_file
@@ -347,3 +349,174 @@ def test_no_serious_accessibility_violations_on_the_swedish_pages(visit_site: Vi
     ]
     assert serious == []
     assert visit_site.foreign_requests() == [] and visit_site.failed == []
+
+
+# --- versions, moved pages and narrow screens -------------------------------------------------------
+
+def _history_site(directory: Path, versions: list[dict[str, Any]]) -> Path:
+    project = history_project(directory, versions)
+    site = directory.parent / f"{directory.name}-site"
+    result = mkdocs_build(project, site, epoch=BUILD_EPOCH)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def _internal_links(page: Any, base_url: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("article a[href]", "links => links.map(link => link.href)")
+    return [href for href in hrefs if href.startswith(base_url)]
+
+
+def _unresolved(visit: Visit, links: set[str]) -> list[str]:
+    """The links that do not open a page, or whose page lacks the element their #fragment names."""
+    by_page: dict[str, set[str]] = {}
+    for link in links:
+        address, _, fragment = link.partition("#")
+        by_page.setdefault(address, set()).add(fragment)
+    problems = []
+    for address, fragments in sorted(by_page.items()):
+        response = visit.page.goto(address)
+        if response is None or response.status != 200:
+            problems.append(f"{address}: {response and response.status}")
+            continue
+        missing = visit.page.evaluate("ids => ids.filter(id => id && document.getElementById(id) === null)",
+                                      sorted(fragments))
+        problems.extend(f"{address}#{fragment}: no such element" for fragment in missing)
+    return problems
+
+
+def _article_without_notes(visit: Visit, path: str) -> str:
+    page = visit.open(path)
+    page.evaluate("document.querySelectorAll('article .admonition').forEach(note => note.remove())")
+    return page.locator("article").inner_text()
+
+
+def test_an_announced_version_is_complete_and_leaves_the_current_pages_as_they_were(
+        browser: Any, tmp_path: Path) -> None:
+    versions = scenarios.SCENARIOS[0].versions()
+    announced_site = _history_site(tmp_path / "announced", versions)
+    before_site = _history_site(tmp_path / "before", versions[:1])  # the same project before the announcement
+    base = scenarios.base_model()
+    first_site, first_service = base["sites"][0]["id"], base["services"][0]["id"]
+    with serve(announced_site) as url, serve(before_site) as before_url:
+        visit, before = Visit(browser, url), Visit(browser, before_url)
+        try:
+            # The whole section, as a visitor finds it by following links from the version's page.
+            section = f"{url}privacy/versions/1.1.0/"
+            visited: set[str] = set()
+            links: set[str] = set()
+            queue = [section]
+            while queue:
+                address = queue.pop()
+                if address in visited:
+                    continue
+                visited.add(address)
+                visit.open(address.removeprefix(url))
+                for link in _internal_links(visit.page, url):
+                    links.add(link)
+                    if link.startswith(section):
+                        queue.append(link.partition("#")[0])
+            # ...and every link on its pages leads to a page that has the place it names.
+            problems = _unresolved(visit, links)
+            pages = {address.removeprefix(section) for address in visited}
+            assert {"", f"sites/{first_site}/", f"sites/{scenarios.NEW_SITE}/", f"services/{first_service}/",
+                    f"services/{scenarios.NEW_SERVICE}/"} <= pages
+            assert problems == []
+            assert visit.failed == [] and visit.console_errors == []
+            page = visit.open(f"privacy/versions/1.1.0/sites/{first_site}/")
+            assert scenarios.NEW_TRACKER_NAME in page.locator("article").inner_text()
+            # The version in force reads as it did before the announcement, apart from the note on it.
+            for path in ("privacy/", f"privacy/sites/{first_site}/", f"privacy/services/{first_service}/"):
+                assert _article_without_notes(visit, path) == _article_without_notes(before, path), path
+            assert scenarios.NEW_TRACKER_NAME not in visit.open(f"privacy/sites/{first_site}/").locator(
+                "article").inner_text()
+            note = visit.open("privacy/").locator("article .admonition").first.inner_text()
+            assert "1.1.0" in note
+        finally:
+            visit.close()
+            before.close()
+
+
+def test_the_old_address_of_a_renamed_site_leads_to_its_new_page(browser: Any, tmp_path: Path) -> None:
+    site = _history_site(tmp_path / "renamed", scenarios.SCENARIOS[1].versions())
+    old = scenarios.base_model()["sites"][0]["id"]
+    with serve(site) as url:
+        visit = Visit(browser, url)
+        try:
+            page = visit.page
+            page.goto(f"{url}privacy/sites/{old}/")
+            page.wait_for_url(f"{url}privacy/sites/{scenarios.RENAMED_SITE}/", timeout=10_000)
+            page.wait_for_load_state("networkidle")
+            assert "Our website" in page.locator("h1").inner_text()
+            assert visit.failed == [] and visit.console_errors == []
+        finally:
+            visit.close()
+
+
+# A tracker table's cells, with the edges of the article they must stay within.
+_TRACKER_TABLES = """
+() => {
+  const article = document.querySelector('article');
+  const onSitePage = location.pathname.includes('/sites/');
+  let tables = [...article.querySelectorAll('table')];
+  if (!onSitePage) {
+    const heading = document.getElementById('trackers');
+    tables = tables.filter(table => heading.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING)
+                   .slice(0, 1);
+  }
+  const box = article.getBoundingClientRect();
+  return tables.map(table => {
+    const headers = [...table.querySelectorAll('thead th')].map(th => th.innerText.trim());
+    return {
+      headers,
+      cells: [...table.querySelectorAll('tbody tr')].flatMap(row => [...row.children].map((cell, column) => {
+        const edges = cell.getBoundingClientRect();
+        const label = getComputedStyle(cell, '::before').content;
+        return {text: cell.innerText.trim().slice(0, 40), column, left: edges.left, right: edges.right,
+                overflow: cell.scrollWidth - cell.clientWidth, label};
+      })),
+      left: box.left, right: box.right,
+    };
+  });
+}
+"""
+
+
+def _narrow_pages() -> list[str]:
+    model = load_file(REAL_MODEL).data
+    return ["privacy/", *(f"privacy/sites/{site['id']}/" for site in model["sites"])]
+
+
+@pytest.mark.parametrize("path", _narrow_pages())
+def test_tracker_tables_stack_per_tracker_on_a_narrow_screen(browser: Any, real_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(real_url + path)
+        page.wait_for_load_state("networkidle")
+        tables = page.evaluate(_TRACKER_TABLES)
+        assert tables and all(table["cells"] for table in tables)
+        # Nothing is hidden off screen: every cell lies within the article, its text within the cell.
+        off_screen = [cell for table in tables for cell in table["cells"]
+                      if cell["left"] < table["left"] - 1 or cell["right"] > table["right"] + 1
+                      or cell["overflow"] > 1]
+        assert off_screen == []
+        # Stacked, each value says which column it belongs to.
+        unlabelled = [cell for table in tables if len(table["headers"]) > 2 for cell in table["cells"]
+                      if cell["label"] != f'"{table["headers"][cell["column"]]}"']
+        assert unlabelled == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
+def test_tracker_tables_stay_tables_on_a_wide_screen(browser: Any, real_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(real_url + _narrow_pages()[1])
+        page.wait_for_load_state("networkidle")
+        cell = page.locator("article table td").first
+        assert cell.evaluate("cell => getComputedStyle(cell).display") == "table-cell"
+        assert cell.evaluate("cell => getComputedStyle(cell, '::before').content") == "none"
+    finally:
+        context.close()

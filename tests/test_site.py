@@ -10,6 +10,20 @@ from pathlib import Path
 
 import pytest
 from injection import MARKERS, PAYLOAD, injection_model_text
+from linkwalk import parse
+from scenarios import (
+    BUILD_EPOCH,
+    COMPLETE,
+    NEW_SERVICE,
+    NEW_SITE,
+    NEW_TRACKER_NAME,
+    RENAMED_SITE,
+    RENAMED_TRACKER,
+    SCENARIOS,
+    Scenario,
+    base_model,
+    history_project,
+)
 from sitekit import BIN, PROJECT_ROOT, REAL_MODEL, copy_project, mkdocs_build
 
 from generator.build import MARKER, MARKER_TEXT
@@ -174,17 +188,19 @@ def test_a_broken_model_stops_the_build_and_leaves_the_site_untouched(tmp_path: 
 
 
 def test_build_command_writes_the_same_pages_as_files(tmp_path: Path) -> None:
+    model_file = tmp_path / "processing.yaml"  # outside git: one version
+    model_file.write_text(COMPLETE.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "pages"
-    result = subprocess.run([str(BIN / "privacy-statement"), "build", str(REAL_MODEL), "--out", str(out)],
-                            capture_output=True, text=True, cwd=PROJECT_ROOT)
+    result = subprocess.run([str(BIN / "privacy-statement"), "build", str(model_file), "--out", str(out)],
+                            capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    model = load_file(REAL_MODEL).data
+    model = load_file(model_file).data
+    version = f"privacy/versions/{model['version']}"
     assert written == sorted(
-        [MARKER, "privacy/index.md", "privacy/changes.md", "privacy/changes.xml",
-         f"privacy/versions/{model['version']}.md"]
-        + [f"privacy/sites/{s['id']}.md" for s in model["sites"]]
-        + [f"privacy/services/{s['id']}.md" for s in model["services"]]
+        [MARKER, "privacy/index.md", "privacy/changes.md", "privacy/changes.xml", f"{version}/index.md"]
+        + [f"{folder}/sites/{s['id']}.md" for s in model["sites"] for folder in ("privacy", version)]
+        + [f"{folder}/services/{s['id']}.md" for s in model["services"] for folder in ("privacy", version)]
     )
     assert "# Privacy statement" in (out / "privacy" / "index.md").read_text(encoding="utf-8")
 
@@ -250,3 +266,134 @@ def test_service_appendix_tells_none_from_not_stated() -> None:
     # An empty list says nothing, so it claims nothing (issue 14): only `none` says "none".
     assert appendix(empty).split(section)[1].startswith("Not stated in this version of the statement.")
     assert appendix(fixture).split(section)[1].startswith("| Sub-processor | Where the data is processed | Role |")
+
+
+# --- versions as sections of their own, and pages that moved ----------------------------------------
+
+def _scenario_site(tmp_path_factory: pytest.TempPathFactory, scenario: Scenario) -> tuple[Path, str]:
+    project = history_project(tmp_path_factory.mktemp("history"), scenario.versions())
+    site = project.parent / "site"
+    result = mkdocs_build(project, site, epoch=BUILD_EPOCH)
+    assert result.returncode == 0, result.stderr
+    return site, result.stderr
+
+
+@pytest.fixture(scope="module")
+def announced_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    return _scenario_site(tmp_path_factory, SCENARIOS[0])
+
+
+def _articles_links(site: Path, page: str) -> list[str]:
+    document = (site / page).read_text(encoding="utf-8")
+    article = document[document.index("<article"): document.index("</article>")]
+    return re.findall(r'<a href="([^"]+)"', article)
+
+
+def test_an_announced_version_is_a_complete_section_before_its_date(announced_site: tuple[Path, str]) -> None:
+    site, log = announced_site
+    assert "WARNING" not in log, log
+    base = base_model()
+    first_site, first_service = base["sites"][0]["id"], base["services"][0]["id"]
+    announced = site / "privacy" / "versions" / "1.1.0"
+    for page in ("", f"sites/{first_site}/", f"sites/{NEW_SITE}/", f"services/{first_service}/",
+                 f"services/{NEW_SERVICE}/"):
+        assert (announced / page / "index.html").is_file(), page
+    # The announced statement links to its own site pages and appendices, not to the current ones.
+    links = _articles_links(site, "privacy/versions/1.1.0/index.html")
+    assert f"sites/{NEW_SITE}/" in links and f"sites/{first_site}/" in links
+    assert f"services/{NEW_SERVICE}/" in links and f"services/{first_service}/" in links
+    assert not any(link.startswith("../sites/") or link.startswith("../services/") for link in links), links
+    # Its site page shows its own trackers; the page of the version in force does not have the new one.
+    assert NEW_TRACKER_NAME in page_text(site, f"privacy/versions/1.1.0/sites/{first_site}/index.html")
+    assert NEW_TRACKER_NAME not in page_text(site, f"privacy/sites/{first_site}/index.html")
+    assert NEW_TRACKER_NAME not in page_text(site, f"privacy/versions/1.0.0/sites/{first_site}/index.html")
+    # ...and its pages link back to its own statement.
+    assert "../../#trackers" in _articles_links(site, f"privacy/versions/1.1.0/sites/{NEW_SITE}/index.html")
+    assert "../../#roles" in _articles_links(site, f"privacy/versions/1.1.0/services/{NEW_SERVICE}/index.html")
+
+
+def test_a_versions_own_pages_say_which_version_they_belong_to(announced_site: tuple[Path, str]) -> None:
+    site, _ = announced_site
+    base = base_model()
+    for page in (f"sites/{NEW_SITE}/", f"services/{base['services'][0]['id']}/"):
+        text = squash(page_text(site, f"privacy/versions/1.1.0/{page}index.html"))
+        assert "This page belongs to version 1.1.0 of the statement, which takes effect on 1 March 2027." in text
+        assert "../../../../" in _articles_links(site, f"privacy/versions/1.1.0/{page}index.html")  # privacy/
+    # The version in force says nothing of the kind, in its own section or at privacy/.
+    for page in (f"privacy/versions/1.0.0/sites/{base['sites'][0]['id']}/", f"privacy/sites/{base['sites'][0]['id']}/"):
+        assert "This page belongs to version" not in page_text(site, f"{page}index.html")
+
+
+def test_a_superseded_versions_pages_say_it_is_no_longer_in_force(tmp_path_factory: pytest.TempPathFactory) -> None:
+    site, _ = _scenario_site(tmp_path_factory, SCENARIOS[2])
+    service = base_model()["services"][0]["id"]
+    text = squash(page_text(site, f"privacy/versions/1.0.0/services/{service}/index.html"))
+    assert "This page belongs to version 1.0.0 of the statement, which is no longer in force." in text
+
+
+def test_the_navigation_lists_each_version_but_not_its_site_pages(announced_site: tuple[Path, str]) -> None:
+    site, _ = announced_site
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="privacy/versions/1.1.0/"' in home and 'href="privacy/versions/1.0.0/"' in home
+    assert "privacy/versions/1.1.0/sites/" not in home and "privacy/versions/1.0.0/services/" not in home
+
+
+def _moved_to(site: Path, address: str) -> str:
+    """Where the page at an old address leads: its refresh target, which its one link names too."""
+    page = parse(site / address / "index.html")
+    assert page.refresh is not None, address
+    assert page.links == [page.refresh]
+    return page.refresh
+
+
+def test_a_renamed_site_leaves_a_page_at_its_old_address(tmp_path_factory: pytest.TempPathFactory) -> None:
+    site, log = _scenario_site(tmp_path_factory, SCENARIOS[1])
+    old = base_model()["sites"][0]["id"]
+    assert "WARNING" not in log, log
+    assert _moved_to(site, f"privacy/sites/{old}") == f"../{RENAMED_SITE}/"
+    document = (site / "privacy" / "sites" / old / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in document
+    assert "Our website" in html.unescape(document)
+    # The archived version keeps its page at the old id, linked from its statement.
+    assert (site / "privacy" / "versions" / "1.0.0" / "sites" / old / "index.html").is_file()
+    assert f"sites/{old}/" in _articles_links(site, "privacy/versions/1.0.0/index.html")
+
+
+def test_a_renamed_tracker_keeps_its_anchor_and_a_removed_service_leads_to_its_last_version(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    site, _ = _scenario_site(tmp_path_factory, SCENARIOS[2])
+    base = base_model()
+    old_tracker, service = base["trackers"][1]["id"], base["services"][0]["id"]
+    current = parse(site / "privacy" / "sites" / base["sites"][0]["id"] / "index.html")
+    assert {old_tracker, RENAMED_TRACKER} <= current.ids
+    assert _moved_to(site, f"privacy/services/{service}") == f"../../versions/1.0.0/services/{service}/"
+
+
+def test_ids_renamed_twice_lead_to_the_newest_page_and_announced_ids_to_their_version(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    site, _ = _scenario_site(tmp_path_factory, SCENARIOS[3])
+    old = base_model()["sites"][0]["id"]
+    assert _moved_to(site, f"privacy/sites/{old}") == "../our-sites/"
+    assert _moved_to(site, f"privacy/sites/{RENAMED_SITE}") == "../our-sites/"
+    assert _moved_to(site, f"privacy/sites/{NEW_SITE}") == f"../../versions/2.0.0/sites/{NEW_SITE}/"
+    assert _moved_to(site, f"privacy/services/{NEW_SERVICE}") == f"../../versions/2.0.0/services/{NEW_SERVICE}/"
+    for version in ("1.0.0", "1.1.0", "1.2.0", "2.0.0"):
+        assert (site / "privacy" / "versions" / version / "index.html").is_file()
+
+
+def _rights_section(statement: str) -> str:
+    return statement[statement.index("{#your-rights}"): statement.index("{#right-to-object}")]
+
+
+@pytest.mark.parametrize("model_file", [PROJECT_ROOT / "tests" / "corpus" / "base.yaml", COMPLETE],
+                         ids=["how repeats the right", "how says only how"])
+def test_the_rights_section_says_withdraw_your_consent_once(model_file: Path) -> None:
+    from generator.pipeline import read_model
+    from generator.render import STATEMENT_PAGE, render_site
+
+    model = read_model(model_file).model
+    pages = {page.path: page.markdown for page in render_site(model).pages}
+    section = " ".join(_rights_section(pages[STATEMENT_PAGE]).replace("\\", "").split()).lower()
+    assert section.count("withdraw your consent") + section.count("withdraw it ") == 1, section
+    # That consent can be withdrawn at any time is said whatever the model's own words are.
+    assert "at any time" in section

@@ -18,7 +18,7 @@ from generator.commands.common import (
     model_path,
     print_problems,
 )
-from generator.diff import describe_changes
+from generator.diff import describe_changes, renamed_ids
 from generator.history import History, build_date, read_history, skipped_messages
 from generator.pipeline import read_model
 from generator.problems import InputError
@@ -50,7 +50,7 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
     for line in skipped_warnings(history, str(path)):
         print(line, file=out)
     site = render_site(loaded.model, history=history, describe_changes=describe_changes,
-                       language=arguments.language)
+                       find_renames=renamed_ids, language=arguments.language)
     try:
         written = write_pages(site, Path(arguments.out), path)
     except OutputRefused as error:
