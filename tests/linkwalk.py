@@ -75,7 +75,9 @@ def walk(site: Path) -> Walk:
 
     broken: list[str] = []
     count = 0
-    documents = sorted(site.rglob("*.html"))
+    # A 404 page is served at whatever address was not found, so MkDocs writes its links from the
+    # server's root (site_url's path), which the walker cannot know: it is left out.
+    documents = sorted(path for path in site.rglob("*.html") if path.name != "404.html")
     for document in documents:
         here = BASE + document.relative_to(site).as_posix()
         found = page(document)

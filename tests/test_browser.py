@@ -397,7 +397,8 @@ def test_an_announced_version_is_complete_and_leaves_the_current_pages_as_they_w
     before_site = _history_site(tmp_path / "before", versions[:1])  # the same project before the announcement
     base = scenarios.base_model()
     first_site, first_service = base["sites"][0]["id"], base["services"][0]["id"]
-    with serve(announced_site) as url, serve(before_site) as before_url:
+    with serve(announced_site) as root, serve(before_site) as before_root:
+        url, before_url = root + "en/", before_root + "en/"
         visit, before = Visit(browser, url), Visit(browser, before_url)
         try:
             # The whole section, as a visitor finds it by following links from the version's page.
@@ -439,7 +440,8 @@ def test_an_announced_version_is_complete_and_leaves_the_current_pages_as_they_w
 def test_the_old_address_of_a_renamed_site_leads_to_its_new_page(browser: Any, tmp_path: Path) -> None:
     site = _history_site(tmp_path / "renamed", scenarios.SCENARIOS[1].versions())
     old = scenarios.base_model()["sites"][0]["id"]
-    with serve(site) as url:
+    with serve(site) as root:
+        url = root + "en/"
         visit = Visit(browser, url)
         try:
             page = visit.page

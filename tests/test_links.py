@@ -50,6 +50,7 @@ def test_the_walker_finds_a_missing_page_and_a_missing_anchor(tmp_path: Path) ->
         encoding="utf-8")
     (site / "a" / "index.html").write_text(
         '<h2 id="here">Here</h2><meta http-equiv="refresh" content="0; url=../c/">', encoding="utf-8")
+    (site / "404.html").write_text('<a href="/from-the-root/">served anywhere</a>', encoding="utf-8")
     result = walk(site)
     assert result.links == 5
     assert result.broken == ["a/index.html: ../c/: no such page",

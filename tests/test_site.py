@@ -275,7 +275,7 @@ def _scenario_site(tmp_path_factory: pytest.TempPathFactory, scenario: Scenario)
     site = project.parent / "site"
     result = mkdocs_build(project, site, epoch=BUILD_EPOCH)
     assert result.returncode == 0, result.stderr
-    return site, result.stderr
+    return site / "en", result.stderr
 
 
 @pytest.fixture(scope="module")
