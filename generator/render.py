@@ -491,10 +491,17 @@ def render_site(
     version_pages: list[Page] = []
     version_sections: list[Page] = []
     for view, entry in zip(views, history.entries, strict=True):
+        # The pages of the version in force read the same in its section as at privacy/ (no note, no
+        # former anchors there): moved, not rendered again.
+        same = entry is shown and view.status == "in-force" and not former_anchors
         version_statement, version_sites, version_services = _section(
             renderer, entry.version.model, view.status, view.folder, base="../../", announced=[],
             statement_title=titles["version"].format(number=view.number), former_anchors={}, section=view,
-            withdrawn_on=view.withdrawn_on)
+            withdrawn_on=view.withdrawn_on, statement_only=same)
+        if same:
+            version_sites, version_services = (
+                tuple(Page(view.folder + page.path.removeprefix("privacy"), page.title, page.markdown)
+                      for page in pages) for pages in (site_pages, service_pages))
         version_pages.append(version_statement)
         version_sections.extend((*version_sites, *version_services))
     navigation: list[NavItem] = [statement]
@@ -514,7 +521,8 @@ def render_site(
 def _section(renderer: Renderer, model: Model, status: Status, folder: str, *, base: str,
              announced: list[VersionView], statement_title: str,
              former_anchors: Mapping[str, list[str]], section: VersionView | None,
-             withdrawn_on: date | None) -> tuple[Page, tuple[Page, ...], tuple[Page, ...]]:
+             withdrawn_on: date | None, statement_only: bool = False,
+             ) -> tuple[Page, tuple[Page, ...], tuple[Page, ...]]:
     """A statement with its site pages and appendices, in `folder`; `base` leads from the statement
     to privacy/ (where the changes page and the statement in force are). `section`: the version
     whose own section this is (None for the statement in force at privacy/)."""
@@ -522,6 +530,8 @@ def _section(renderer: Renderer, model: Model, status: Status, folder: str, *, b
     data = context["model"]
     statement = Page(f"{folder}/index.md", statement_title, renderer.render(
         "statement.md.j2", status=status, withdrawn_on=withdrawn_on, base=base, announced=announced, **context))
+    if statement_only:
+        return statement, (), ()
     sites = tuple(
         Page(
             f"{folder}/{PAGE_FOLDERS['sites']}/{site['id']}.md",
