@@ -557,26 +557,30 @@ def _moves(history: History, shown: DatedVersion, views: list[VersionView], find
     """The pages at addresses the statement in force no longer has, and the former ids of its trackers.
 
     An id that a later version renamed (as `find_renames` matches entries, followed version by
-    version) leads to the page it has in the statement in force; an id the statement in force has
-    no page for (removed, or new in an announced version) leads to the newest version that has it."""
+    version up to the one in force, past withdrawn ones) leads to the page it has in the statement
+    in force; an id the statement in force has no page for (removed, new in an announced version,
+    or only in a withdrawn one) leads to the newest version that has it."""
     oldest_first = list(reversed(history.entries))
     views_by_number = {view.number: view for view in views}
     kinds = (*PAGE_FOLDERS, "trackers")
     ids = [{kind: {item["id"]: item for item in entry.version.model.data[kind]} for kind in kinds}
            for entry in oldest_first]
-    renames = [find_renames(old.version.model, new.version.model) if find_renames else {}
-               for old, new in pairwise(oldest_first)]
     now = oldest_first.index(shown)
+    # The versions readers had, one after another, up to the one in force.
+    chain = [position for position, entry in enumerate(oldest_first[:now + 1])
+             if entry.status != "withdrawn" or position == now]
+    renames = {(old, new): find_renames(oldest_first[old].version.model, oldest_first[new].version.model)
+               if find_renames else {} for old, new in pairwise(chain)}
 
     def followed(kind: str, ident: str, start: int) -> str | None:
         """The id an entry of version `start` has in the statement in force, if it is still there."""
-        for step in range(start, now):
-            renamed = renames[step].get(kind, {})
+        for old, new in pairwise(position for position in chain if position >= start):
+            renamed = renames[(old, new)].get(kind, {})
             if ident in renamed:
                 ident = renamed[ident]
-            elif ident not in ids[step + 1][kind]:
+            elif ident not in ids[new][kind]:
                 return None
-        return ident if start <= now and ident in ids[now][kind] else None
+        return ident if ident in ids[now][kind] else None
 
     moved: list[Moved] = []
     former: dict[str, list[str]] = {}
@@ -584,7 +588,7 @@ def _moves(history: History, shown: DatedVersion, views: list[VersionView], find
         every_id = sorted({ident for version_ids in ids for ident in version_ids[kind]} - set(ids[now][kind]))
         for ident in every_id:
             having = [position for position, version_ids in enumerate(ids) if ident in version_ids[kind]]
-            current = next((found for position in reversed(having) if position < now
+            current = next((found for position in reversed(having) if position in chain
                             and (found := followed(kind, ident, position)) is not None), None)
             if kind == "trackers":
                 if current is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,9 +106,12 @@ def remove_first_service(data: dict[str, Any]) -> dict[str, Any]:
 
 # --- projects ------------------------------------------------------------------------------------
 
-def git(repository: Path, *arguments: str) -> None:
+def git(repository: Path, *arguments: str, day: int = 1) -> None:
+    """git in `repository`; a commit is dated 2026-06-DAY, before the builds' day."""
+    stamp = f"2026-06-{day:02d}T12:00:00Z"
     subprocess.run(["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.com", *arguments],
-                   cwd=repository, check=True, capture_output=True)
+                   cwd=repository, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp})
 
 
 def history_project(target: Path, versions: list[dict[str, Any]]) -> Path:
@@ -118,7 +122,7 @@ def history_project(target: Path, versions: list[dict[str, Any]]) -> Path:
     for number, data in enumerate(versions):
         (project / "data" / "processing.yaml").write_text(model_text(data), encoding="utf-8")
         git(project, "add", "-A")
-        git(project, "commit", "-q", "-m", f"version {data['version']} (commit {number + 1})")
+        git(project, "commit", "-q", "-m", f"version {data['version']} (commit {number + 1})", day=number + 1)
     return project
 
 
@@ -157,9 +161,16 @@ def _renamed_twice_then_announced() -> list[dict[str, Any]]:
             versioned(add_site_and_service(twice), "2.0.0", FUTURE_DATE)]
 
 
+def _announced_then_withdrawn() -> list[dict[str, Any]]:
+    """1.1.0 announced with a new site and service, then taken back before its date."""
+    first, announced = _announced_additions()
+    return [first, announced, first]
+
+
 SCENARIOS = (
     Scenario("announced version adds a site and a service", _announced_additions),
     Scenario("site id renamed", _renamed_site),
     Scenario("tracker id renamed, service removed", _renamed_tracker_removed_service),
     Scenario("site renamed twice, then a version announced", _renamed_twice_then_announced),
+    Scenario("announced version withdrawn", _announced_then_withdrawn),
 )

@@ -381,6 +381,18 @@ def test_ids_renamed_twice_lead_to_the_newest_page_and_announced_ids_to_their_ve
         assert (site / "privacy" / "versions" / version / "index.html").is_file()
 
 
+def test_a_withdrawn_versions_section_stays_and_says_so(tmp_path_factory: pytest.TempPathFactory) -> None:
+    site, log = _scenario_site(tmp_path_factory, SCENARIOS[4])
+    assert "WARNING" not in log, log
+    text = squash(page_text(site, f"privacy/versions/1.1.0/sites/{NEW_SITE}/index.html"))
+    assert "This page belongs to version 1.1.0 of the statement, which was withdrawn before it took effect." in text
+    assert _moved_to(site, f"privacy/sites/{NEW_SITE}") == f"../../versions/1.1.0/sites/{NEW_SITE}/"
+    moved = html.unescape((site / "privacy" / "sites" / NEW_SITE / "index.html").read_text(encoding="utf-8"))
+    assert "which was withdrawn before it took effect" in moved
+    # The version in force is the first one again, unchanged.
+    assert NEW_TRACKER_NAME not in page_text(site, f"privacy/sites/{base_model()['sites'][0]['id']}/index.html")
+
+
 def _rights_section(statement: str) -> str:
     return statement[statement.index("{#your-rights}"): statement.index("{#right-to-object}")]
 
