@@ -243,7 +243,7 @@ def test_a_moved_model_file_keeps_every_archived_version(tmp_path: Path) -> None
     assert versions_built(site / "en") == ["1.0.0", "1.1.0", "2.0.0"]
     out = run_cli(project, "2026-11-25", "build", moved.as_posix(), "--out", str(tmp_path / "pages"))
     assert out.returncode == 0, out.stdout + out.stderr
-    assert versions_built(tmp_path / "pages") == ["1.0.0.md", "1.1.0.md", "2.0.0.md"]
+    assert versions_built(tmp_path / "pages") == ["1.0.0", "1.1.0", "2.0.0"]
 
 
 def test_a_shallow_clone_is_a_build_error_that_says_to_fetch_the_history(tmp_path: Path) -> None:
@@ -342,7 +342,7 @@ def test_a_broken_commit_fixed_by_the_next_one_is_not_reported(tmp_path: Path) -
     assert [line for line in out.stdout.splitlines() if line.startswith("warning:")] == [
         f"warning: data/processing.yaml as of commit {broken[:12]} is left out of the version history: "
         "it does not validate against today's schema"]
-    assert versions_built(tmp_path / "pages") == ["1.0.0.md", "1.1.0.md", "1.3.0.md"]
+    assert versions_built(tmp_path / "pages") == ["1.0.0", "1.1.0", "1.3.0"]
 
 
 @pytest.fixture
@@ -383,7 +383,7 @@ def test_a_fix_under_the_same_version_and_date_is_allowed(announced: Path, tmp_p
     assert run_cli(announced, "2026-11-25", "diff").returncode == 0
     out = run_cli(announced, "2026-11-25", "build", "--out", str(tmp_path / "pages"))
     assert out.returncode == 0, out.stdout
-    assert versions_built(tmp_path / "pages") == ["1.0.0.md", "1.1.0.md"]
+    assert versions_built(tmp_path / "pages") == ["1.0.0", "1.1.0"]
 
 
 def test_git_runs_a_fixed_number_of_times_whatever_the_number_of_commits(tmp_path: Path) -> None:
@@ -428,7 +428,7 @@ def test_a_commit_broken_above_its_version_is_reported_only_when_nothing_mended_
     commit_on(project, "2026-05-02", small("1.1.0", "2026-06-01", LONGER), "mend the merge")
     out = run_cli(project, "2026-11-25", "build", "--out", str(tmp_path / "pages"))
     assert out.returncode == 0 and not [line for line in out.stdout.splitlines() if line.startswith("warning:")]
-    assert versions_built(tmp_path / "pages") == ["1.0.0.md", "1.1.0.md"]
+    assert versions_built(tmp_path / "pages") == ["1.0.0", "1.1.0"]
 
     # Broken again, and the next commit (1.2.0) is no better: nothing carries on what either said.
     lost = commit_on(project, "2026-06-01", conflicted.replace("1.1.0", "1.2.0"), "another conflict")
