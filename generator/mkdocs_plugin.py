@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import shutil
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +170,8 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         for message in skipped_messages(history, self.config.model):
             log.warning(message)
         self.site = render_site(loaded.model, history=history, describe_changes=describe_changes,
-                                find_renames=renamed_ids, policy_dir=policy_dir, language=self.config.language,
+                                find_renames=partial(renamed_ids, policy_dir=policy_dir), policy_dir=policy_dir,
+                                language=self.config.language,
                                 directory_urls=config.use_directory_urls)
         self.watched = [model_path.parent, policy_dir]
         if config.nav is None:
