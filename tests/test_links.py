@@ -12,6 +12,8 @@ from linkwalk import parse, walk
 from scenarios import BUILD_EPOCH, SCENARIOS, Scenario, fixture_models, history_project
 from sitekit import PROJECT_ROOT, copy_project, mkdocs_build
 
+from generator.migrate import migrate_text
+
 
 def _built(project: Path, epoch: str = "1764000000") -> Path:
     site = project.parent / "site"
@@ -32,7 +34,9 @@ def test_no_broken_link_with_the_real_model(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fixture", fixture_models(), ids=lambda path: path.relative_to(PROJECT_ROOT).as_posix())
 def test_no_broken_link_with_each_fixture(tmp_path: Path, fixture: Path) -> None:
-    _assert_no_broken_links(_built(copy_project(tmp_path / "project", fixture.read_text(encoding="utf-8"))))
+    # A fixture kept at an earlier schema version is built as `privacy-statement migrate` leaves it.
+    text, _, _ = migrate_text(fixture.read_text(encoding="utf-8"))
+    _assert_no_broken_links(_built(copy_project(tmp_path / "project", text)))
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
