@@ -30,6 +30,8 @@ SELF_PROVIDER = "controller"
 NONE = "none"
 # Regions a recipient may process data in besides countries; the EU and the EEA are inside the EEA.
 INSIDE_EEA_REGIONS = frozenset({"EU", "EEA"})
+# The region of a recipient that processes data anywhere: any transfer country is one of its countries.
+WORLDWIDE = "worldwide"
 # The rights of GDPR Art. 13(2)(b) and (d) every statement lists, each with its own rule.
 REQUIRED_RIGHTS = ("access", "rectification", "erasure", "restriction", "portability", "objection", "complaint")
 # The fields of a processor appendix that GDPR Art. 28(3) requires; rule ids follow the field names.
@@ -37,6 +39,9 @@ APPENDIX_FIELDS = ("subject_matter", "duration", "nature_and_purpose", "data_typ
                    "sub_processors", "security_measures")
 # Rules about acknowledgements themselves: they run after matching and cannot be acknowledged.
 ACKNOWLEDGEMENT_RULES = ("acknowledgement-unmatched", "acknowledgement-unknown-rule", "acknowledgement-unused")
+# The fields of a message that name what a finding is about (its `subject`), the first one given.
+SUBJECT_FIELDS = ("phrase", "purpose", "tracker", "recipient", "policy", "service", "source", "arrangement",
+                  "entity")
 # The field that names a list entry, so a finding keeps its identity when entries are reordered.
 NAMING_FIELDS = ("id", "recipient", "right")
 
@@ -66,6 +71,12 @@ class Catalogue:
     safeguards_with_copy: frozenset[str]
     eea: frozenset[str]
     placeholder_texts: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    vague_wording: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    vague_wording_not_after: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    marketing_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    direct_marketing_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    consent_categories_needing_consent: frozenset[str] = frozenset()
+    consent_category_exempt: str | None = None
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
@@ -106,7 +117,55 @@ def load_catalogue(rules_path: Path = RULES_PATH, eea_path: Path = EEA_PATH) -> 
         eea=frozenset(countries["eu"]) | frozenset(countries["eea_only"]) | INSIDE_EEA_REGIONS,
         placeholder_texts={language: frozenset(_placeholder_key(text) for text in texts)
                            for language, texts in (data.get("placeholder_texts") or {}).items()},
+        vague_wording=_phrase_lists(data.get("vague_wording")),
+        vague_wording_not_after={language: frozenset(word.casefold() for word in words)
+                                 for language, words in (data.get("vague_wording_not_after") or {}).items()},
+        marketing_words=_phrase_lists(data.get("marketing_words")),
+        direct_marketing_words=_phrase_lists(data.get("direct_marketing_words")),
+        consent_categories_needing_consent=frozenset(data.get("consent_categories_needing_consent") or ()),
+        consent_category_exempt=data.get("consent_category_exempt"),
     )
+
+
+def _phrase_lists(lists: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
+    return {language: tuple(phrases) for language, phrases in (lists or {}).items()}
+
+
+@cache
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A phrase as whole words, case-insensitively, with any run of whitespace between its words."""
+    body = r"\s+".join(re.escape(word) for word in phrase.split())
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    phrase: str
+    start: int
+    end: int
+    occurrence: int  # how many matches of the same phrase come before this one in the text
+
+
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+
+
+def find_phrases(text: str, phrases: Iterable[str], not_after: frozenset[str] = frozenset()) -> list[PhraseMatch]:
+    """Where `text` uses any of `phrases`, as whole words, in order; of overlapping matches the one
+    that starts first (then the longest) is kept, and a match right after a word of `not_after` is
+    left out."""
+    found: list[PhraseMatch] = []
+    for phrase in dict.fromkeys(phrases):
+        for occurrence, match in enumerate(phrase_pattern(phrase).finditer(text)):
+            found.append(PhraseMatch(phrase, match.start(), match.end(), occurrence))
+    kept: list[PhraseMatch] = []
+    for match in sorted(found, key=lambda match: (match.start, match.start - match.end)):
+        if kept and match.start < kept[-1].end:
+            continue
+        before = _WORD_BEFORE.search(text, 0, match.start)
+        if before and before.group(1).casefold() in not_after:
+            continue
+        kept.append(match)
+    return kept
 
 
 def _placeholder_key(text: str) -> str:
@@ -124,6 +183,8 @@ class Finding:
     location: Location
     acknowledged: bool = False
     reason: str | None = None
+    # What the finding is about, in a word or two: the entry's id or the phrase ("surveys", "may").
+    subject: str | None = None
 
     @property
     def at(self) -> str:
@@ -145,8 +206,15 @@ class _Context:
 
     def finding(self, rule_id: str, path: FieldPath, variant: str | None = None, **fields: object) -> Finding:
         rule = self.catalogue.rule(rule_id)
+        subject = next((str(fields[name]) for name in SUBJECT_FIELDS if isinstance(fields.get(name), str)), None)
         return Finding(rule.id, rule.severity, rule.source, rule.text(variant, fields), path,
-                       self.model.document.locate(path))
+                       self.model.document.locate(path), subject=subject)
+
+    def finding_at(self, rule_id: str, path: FieldPath, location: Location | None, variant: str | None = None,
+                   **fields: object) -> Finding:
+        """A finding located at `location` inside the value at `path` (at the value where it is None)."""
+        finding = self.finding(rule_id, path, variant, **fields)
+        return finding if location is None else replace(finding, location=location)
 
     def outside_eea(self, country: str) -> bool:
         return country not in self.catalogue.eea
@@ -376,6 +444,54 @@ def recipient_countries(context: _Context) -> Iterator[Finding]:
             yield context.finding("recipient-country", ("recipients", number, "countries"), recipient=recipient["id"])
 
 
+@checks("purpose-recipients")
+def purpose_recipients(context: _Context) -> Iterator[Finding]:
+    """Purposes that do not say who receives their data (`none` says nobody does)."""
+    silent = [(number, purpose) for number, purpose in context.entries("purposes")
+              if purpose.get("recipients") != NONE and context.missing(purpose.get("recipients"))]
+    if silent and not listed(context.data.get("recipients")):
+        yield context.finding("purpose-recipients", ("recipients",), "none-at-all",
+                              purposes=_quoted([purpose["id"] for _, purpose in silent]))
+        return
+    for number, purpose in silent:
+        yield context.finding("purpose-recipients", ("purposes", number, "recipients"), purpose=purpose["id"])
+
+
+@checks("transfers-not-stated")
+def transfers_not_stated(context: _Context) -> Iterator[Finding]:
+    if context.data["transfers"] == []:
+        yield context.finding("transfers-not-stated", ("transfers",))
+
+
+@checks("recipient-transfer-countries")
+def recipient_transfer_countries(context: _Context) -> Iterator[Finding]:
+    """A recipient's countries outside the EU/EEA and the transfers to it name the same countries.
+
+    A recipient with no transfer at all is left to `transfer-stated` and `tracker-transfer`, a
+    recipient whose countries are not stated to `recipient-country`, and a transfer to a country
+    inside the EU/EEA to `transfer-country`; a recipient that processes data "worldwide" may be
+    sent data anywhere."""
+    transfers = _transfers_by_recipient(context)
+    for number, recipient in context.entries("recipients"):
+        countries = listed(recipient["countries"])
+        to_recipient = {transfer["country"] for _, transfer in transfers.get(recipient["id"], [])}
+        if not to_recipient or WORLDWIDE in countries:
+            continue
+        for position, place in enumerate(countries):
+            if context.outside_eea(place) and place not in to_recipient:
+                yield context.finding("recipient-transfer-countries", ("recipients", number, "countries", position),
+                                      recipient=recipient["id"], country=place,
+                                      transfer_countries=", ".join(sorted(to_recipient)))
+    recipients = context.model.index["recipients"]
+    for number, transfer in context.entries("transfers"):
+        countries = listed(recipients.get(transfer["recipient"], {}).get("countries"))
+        if (countries and WORLDWIDE not in countries and transfer["country"] not in countries
+                and context.outside_eea(transfer["country"])):
+            yield context.finding("recipient-transfer-countries", ("transfers", number, "country"),
+                                  "not-a-recipient-country", recipient=transfer["recipient"],
+                                  country=transfer["country"], countries=", ".join(countries))
+
+
 @checks("transfer-stated")
 def transfers_stated(context: _Context) -> Iterator[Finding]:
     """Recipients outside the EU/EEA that get data for a purpose or as a sub-processor.
@@ -421,20 +537,24 @@ def transfer_details(context: _Context) -> Iterator[Finding]:
 # --- retention -----------------------------------------------------------------------------------
 
 def vague_phrases(text: Mapping[str, str], phrases: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """The vague phrases each language's text uses, in the catalogue's order."""
+    """The vague phrases each language's text uses (as whole words), in the catalogue's order."""
     found: list[str] = []
     for language, words in text.items():
-        normalised = " ".join(words.casefold().split())
-        found.extend(phrase for phrase in phrases.get(language, ()) if " ".join(phrase.casefold().split())
-                     in normalised and phrase not in found)
+        used = {match.phrase for match in find_phrases(words, phrases.get(language, ()))}
+        found.extend(phrase for phrase in phrases.get(language, ()) if phrase in used and phrase not in found)
     return found
+
+
+def _criteria_without_period(context: _Context) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Retention rules that rest on their criteria alone: no period and no law that sets one."""
+    for number, policy in context.entries("retention_policies"):
+        if policy["period"] is None and not policy.get("legal_requirement"):
+            yield number, policy
 
 
 @checks("retention-period", "retention-vague")
 def retention(context: _Context) -> Iterator[Finding]:
-    for number, policy in context.entries("retention_policies"):
-        if policy["period"] is not None or policy.get("legal_requirement"):
-            continue
+    for number, policy in _criteria_without_period(context):
         if context.missing(policy.get("criteria")):
             yield context.finding("retention-period", ("retention_policies", number, "period"), policy=policy["id"])
             continue
@@ -442,6 +562,55 @@ def retention(context: _Context) -> Iterator[Finding]:
         if found:
             yield context.finding("retention-vague", ("retention_policies", number, "criteria"),
                                   policy=policy["id"], phrases=_quoted(found))
+
+
+# --- clear and plain language --------------------------------------------------------------------
+
+def texts_of(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str, str]]:
+    """Every text of the model, one per language: (its path, the language, the text)."""
+    if isinstance(data, Mapping):
+        if data and set(data) <= TEXT_LANGUAGES and all(isinstance(text, str) for text in data.values()):
+            for language, text in data.items():
+                yield (*path, language), language, text
+            return
+        for key, value in data.items():
+            yield from texts_of(value, (*path, key))
+    elif isinstance(data, list):
+        for number, value in enumerate(data):
+            yield from texts_of(value, (*path, number))
+
+
+def _excerpt(text: str, start: int, end: int, around: int = 30) -> str:
+    """The words around text[start:end], on one line, with "..." where the text goes on."""
+    before = text[max(0, start - around):start]
+    after = text[end:end + around]
+    if start > around:
+        before = "..." + before[before.find(" ") + 1:] if " " in before else "..." + before
+    if end + around < len(text):
+        after = after[:after.rfind(" ")] + "..." if " " in after else after + "..."
+    return one_line(before + text[start:end] + after).replace('"', "'")
+
+
+@checks("vague-wording")
+def vague_wording(context: _Context) -> Iterator[Finding]:
+    catalogue = context.catalogue
+    # Phrases that `retention-vague` already reports for a retention rule are not reported twice.
+    reported: dict[FieldPath, list[tuple[int, int]]] = {}
+    for number, policy in _criteria_without_period(context):
+        criteria = policy.get("criteria")
+        if isinstance(criteria, Mapping):
+            for language, text in criteria.items():
+                reported[("retention_policies", number, "criteria", language)] = [
+                    (match.start, match.end)
+                    for match in find_phrases(text, catalogue.vague_retention_phrases.get(language, ()))]
+    for path, language, text in texts_of(context.data):
+        phrases = catalogue.vague_wording.get(language, ())
+        for match in find_phrases(text, phrases, catalogue.vague_wording_not_after.get(language, frozenset())):
+            if any(match.start < end and start < match.end for start, end in reported.get(path, ())):
+                continue
+            where = context.model.document.locate_in_text(path, phrase_pattern(match.phrase), match.occurrence)
+            yield context.finding_at("vague-wording", path, where, phrase=one_line(text[match.start:match.end]),
+                                     excerpt=_excerpt(text, match.start, match.end))
 
 
 # --- rights --------------------------------------------------------------------------------------
@@ -466,6 +635,32 @@ def rights(context: _Context) -> Iterator[Finding]:
                               trackers=_quoted(trackers))
 
 
+def _uses(text: object, phrases: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether a text uses any of the phrases of its language, as whole words."""
+    return isinstance(text, Mapping) and any(
+        isinstance(words, str) and find_phrases(words, phrases.get(language, ())) for language, words in text.items())
+
+
+@checks("marketing-objection")
+def marketing_objection(context: _Context) -> Iterator[Finding]:
+    """Marketing on legitimate interests: the right to object to it is stated, with how to use it."""
+    words = context.catalogue.marketing_words
+    marketing: list[str] = []
+    for _, purpose in context.entries("purposes"):
+        interests = [basis for basis in legal_bases_of(context, purpose) if basis["basis"] == "legitimate-interests"]
+        if interests and any(_uses(text, words) for text in
+                             (purpose["description"], *(basis.get("legitimate_interest") for basis in interests))):
+            marketing.append(purpose["id"])
+    if not marketing:
+        return
+    rights_list = context.data["rights"]["list"]
+    objection = next((number for number, entry in enumerate(rights_list) if entry["right"] == "objection"), None)
+    if objection is None:
+        yield context.finding("marketing-objection", ("rights", "list"), "not-listed", purposes=_quoted(marketing))
+    elif not _uses(rights_list[objection].get("how"), context.catalogue.direct_marketing_words):
+        yield context.finding("marketing-objection", ("rights", "list", objection), purposes=_quoted(marketing))
+
+
 # --- cookies and trackers ------------------------------------------------------------------------
 
 TRACKER_FACTS = (  # (field, rule) of what a tracker must state
@@ -475,11 +670,13 @@ TRACKER_FACTS = (  # (field, rule) of what a tracker must state
 )
 
 
-@checks("tracker-provider", "tracker-consent", "tracker-transfer", *(rule for _, rule in TRACKER_FACTS))
+@checks("tracker-provider", "tracker-consent", "tracker-category-consent", "tracker-transfer",
+        *(rule for _, rule in TRACKER_FACTS))
 def trackers(context: _Context) -> Iterator[Finding]:
     recipients = context.model.index["recipients"]
     transfers = _transfers_by_recipient(context)
     always_consent = context.catalogue.consent_always_needed_for
+    needing_consent = context.catalogue.consent_categories_needing_consent
     for number, tracker in context.entries("trackers"):
         path = ("trackers", number)
         name = tracker["id"]
@@ -490,11 +687,19 @@ def trackers(context: _Context) -> Iterator[Finding]:
         for field_name, rule in TRACKER_FACTS:
             if context.missing(tracker[field_name]):
                 yield context.finding(rule, (*path, field_name), tracker=name)
+        category = tracker["category"]
+        if category in needing_consent and tracker["strictly_necessary"] is True:
+            yield context.finding("tracker-category-consent", (*path, "strictly_necessary"), tracker=name,
+                                  category=category)
+        elif category == context.catalogue.consent_category_exempt and tracker["strictly_necessary"] is False:
+            yield context.finding("tracker-category-consent", (*path, "strictly_necessary"), "necessary-needs-consent",
+                                  tracker=name)
         provider = recipients.get(tracker["provider"] or "")  # None for the controller's own trackers
         if provider is None:
             continue
         kinds = [kind for kind in provider.get("categories") or () if kind in always_consent]
-        if tracker["strictly_necessary"] and kinds:
+        # A tracker whose category already needs consent is reported by tracker-category-consent.
+        if tracker["strictly_necessary"] and kinds and category not in needing_consent:
             yield context.finding("tracker-consent", (*path, "strictly_necessary"), tracker=name,
                                   provider=provider["id"], category=kinds[0])
         outside = _outside(context, provider)
@@ -758,5 +963,5 @@ def new_since(findings: Sequence[Finding], data: Mapping[str, Any],
 
 
 __all__ = ["CHECKS", "Catalogue", "Counts", "Finding", "Rule", "acknowledgement_path", "check", "count",
-           "finding_key", "implemented_rules", "load_catalogue", "new_since", "one_line", "vague_phrases",
-           "written_path"]
+           "find_phrases", "finding_key", "implemented_rules", "load_catalogue", "new_since", "one_line",
+           "phrase_pattern", "texts_of", "vague_phrases", "written_path"]

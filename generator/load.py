@@ -48,6 +48,9 @@ class Document:
     data: dict[str, Any]
     value_locations: dict[FieldPath, Location] = field(repr=False)
     key_locations: dict[FieldPath, Location] = field(repr=False)
+    # Each text value as written in the file (quotes, line breaks and indentation included), with
+    # where it starts and its YAML style, so that a place inside a text can be located too.
+    text_sources: dict[FieldPath, tuple[Location, str, str | None]] = field(default_factory=dict, repr=False)
 
     def locate(self, path: FieldPath, *, key: bool = False) -> Location:
         """Where `path` is written; the closest enclosing value when it is not written at all."""
@@ -58,6 +61,33 @@ class Document:
             if found is not None:
                 return found
         return Location(1, 1)
+
+    def locate_in_text(self, path: FieldPath, pattern: re.Pattern[str], occurrence: int) -> Location | None:
+        """Where the `occurrence`-th (from 0) match of `pattern` in the text at `path` is written.
+
+        The pattern is searched in the text as written, where a line break and the next line's
+        indentation read as one space; None when that cannot be told apart from the value (an
+        escape or a comment changes the matches, or the value came through an alias)."""
+        found = self.text_sources.get(path)
+        if found is None:
+            return None
+        start, source, style = found
+        value = get_path(self.data, path)
+        if not isinstance(value, str):
+            return None
+        offset = 0
+        if style in ("|", ">"):  # a block text starts on the line after its indicator (and comment)
+            offset = source.find("\n") + 1
+            if offset == 0:
+                return None
+        written = list(pattern.finditer(source, offset))
+        if len(written) != len(pattern.findall(value)) or not 0 <= occurrence < len(written):
+            return None
+        at = written[occurrence].start()
+        breaks = list(_LINE_BREAK.finditer(source, 0, at))
+        if not breaks:
+            return Location(start.line, start.column + at)
+        return Location(start.line + len(breaks), at - breaks[-1].end() + 1)
 
     def problem(self, path: FieldPath, message: str, *, key: bool = False,
                 severity: str = "error") -> Problem:
@@ -314,6 +344,7 @@ class _Builder:
         self.text = text
         self.problems: list[Problem] = []
         self.value_locations: dict[FieldPath, Location] = {}
+        self.text_sources: dict[FieldPath, tuple[Location, str, str | None]] = {}
         self.key_locations: dict[FieldPath, Location] = {}
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.values = 0
@@ -554,6 +585,9 @@ class _Builder:
                     self.missing_colon(stack[-1], event, where, str(event.value))
                 if not in_key:
                     self.value_locations[path] = where
+                    if isinstance(value, str) and value:
+                        self.text_sources[path] = (where, self.text[event.start_mark.index:event.end_mark.index],
+                                                   event.style)
                 place(value, where, event.anchor, 1, scalar if scalar.plain else None, no_colon)
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in self.anchors:
@@ -719,7 +753,20 @@ def load_text(text: str, file: str) -> Document:
         raise InputError([Problem(file, builder.value_locations.get((), Location(1, 1)), (),
                                   f"the top level must be a mapping of fields (such as "
                                   f"`version: ...`), but the file holds {kind}")])
-    return Document(file, root, builder.value_locations, builder.key_locations)
+    return Document(file, root, builder.value_locations, builder.key_locations, builder.text_sources)
+
+
+def get_path(data: Any, path: FieldPath) -> Any:
+    """The value at `path` in loaded data; None where there is none."""
+    node = data
+    for step in path:
+        if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+            node = node[step]
+        elif isinstance(step, str) and isinstance(node, dict):
+            node = node.get(step)
+        else:
+            return None
+    return node
 
 
 def load_file(path: Path, display_name: str | None = None) -> Document:
@@ -745,5 +792,5 @@ def load_bytes(raw: bytes, file: str) -> Document:
     return load_text(_decode(raw, file), file)
 
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "Document", "format_path", "is_visible", "load_bytes",
-           "load_file", "load_text", "normalise_text", "text_languages"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "Document", "format_path", "get_path", "is_visible",
+           "load_bytes", "load_file", "load_text", "normalise_text", "text_languages"]

@@ -5,6 +5,7 @@ loader and validator."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -145,6 +146,9 @@ WITHDRAW_RIGHT = """\
       how:
         en: Withdraw your consent in the cookie banner, by the link in each newsletter, or by writing to us.
 """
+STATISTICS_DESCRIPTION = "    description: {en: 'Learn which pages of our website are read, to improve it.'}"
+MARKETING_STATISTICS_DESCRIPTION = ("    description: {en: 'Learn which pages of our website are read, to improve it "
+                                    "and our Marketing.'}")
 # The rights list starts with this item once the first one is removed: the list's own location.
 RIGHTS_LIST = ("    - right: ", "-", "  list:")
 
@@ -205,6 +209,19 @@ BREAKS = [
     Break("transfer-stated", "error", ((CRM_TRANSFER, ""),),
           "recipients[1].countries", ("    countries: [US]", "[", "  - id: crm-cloud"),
           ('"crm-cloud"', 'purposes "customer-contracts", "newsletter",', "recipient: crm-cloud")),
+    Break("purpose-recipients", "error", (("    recipients: [crm-cloud]\n", ""),),
+          "purposes[2].recipients", ("  - id: newsletter", "id"), ('"newsletter"', "recipients: none")),
+    Break("recipient-transfer-countries", "error",
+          (("    categories: [processor]\n    countries: [US]",
+            "    categories: [processor]\n    countries: [US, IN]"),),
+          "recipients[1].countries[1]", ("    countries: [US, IN]", "IN"), ('"crm-cloud"', "in IN", "only to US",
+                                                                         "country: IN")),
+    Break("transfers-not-stated", "error",
+          ((CRM_TRANSFER + ANALYTICS_TRANSFER, ""), ("\ntransfers:\n", "\ntransfers: []\n"),
+           ("    categories: [processor]\n    countries: [US]", "    categories: [processor]\n    countries: [SE]"),
+           ("    categories: [analytics-provider]\n    countries: [US]",
+            "    categories: [analytics-provider]\n    countries: [IE]")),
+          "transfers", ("transfers: []", "["), ("transfers: none",)),
     Break("transfer-mechanism", "error", ((CRM_SAFEGUARDS, "    safeguards: null\n"),),
           "transfers[0].safeguards", ("    safeguards: null", "null"), ('"crm-cloud"', "binding-corporate-rules")),
     Break("transfer-copy", "error",
@@ -228,6 +245,8 @@ BREAKS = [
           ('"until-consent-withdrawn"', '"as long as necessary"', '"reasonable period"')),
     *(Break(f"right-{right}", "error", ((f"    - right: {right}\n", ""),), "rights.list", RIGHTS_LIST,
             (f"- right: {right}",)) for right in REQUIRED_RIGHTS),
+    Break("marketing-objection", "error", ((STATISTICS_DESCRIPTION, MARKETING_STATISTICS_DESCRIPTION),),
+          "rights.list[5]", ("    - right: objection", "right"), ('"website-statistics"', "`how:", "direct marketing")),
     Break("withdraw-consent", "error", ((WITHDRAW_RIGHT, ""),), "rights.list", RIGHTS_LIST,
           ('"newsletter"', '"recruitment"', '"site-statistics"', "- right: withdraw-consent")),
     Break("provision-requirement", "error",
@@ -259,12 +278,22 @@ BREAKS = [
           "trackers[1].strictly_necessary", ("    strictly_necessary: null", "null"), ('"site-statistics"',)),
     Break("tracker-cookies", "error", ((STATISTICS_COOKIES, "    cookies: null\n"),),
           "trackers[1].cookies", ("    cookies: null", "null"), ('"site-statistics"', "pattern")),
-    Break("tracker-consent", "error", (("    strictly_necessary: false", "    strictly_necessary: true"),),
+    # In a category that needs no consent: an analytics tracker marked so is tracker-category-consent's.
+    Break("tracker-consent", "error", (("    strictly_necessary: false", "    strictly_necessary: true"),
+                                       ("    category: analytics", "    category: functional")),
           "trackers[1].strictly_necessary", ("    strictly_necessary: true", "true", "  - id: site-statistics"),
           ('"site-statistics"', '"web-analytics"', "analytics-provider")),
+    Break("tracker-category-consent", "error", (("    strictly_necessary: false", "    strictly_necessary: true"),),
+          "trackers[1].strictly_necessary", ("    strictly_necessary: true", "true", "  - id: site-statistics"),
+          ('"site-statistics"', "analytics", "strictly_necessary: false")),
     Break("tracker-transfer", "error", ((ANALYTICS_TRANSFER, ""),),
           "trackers[1].provider", ("    provider: web-analytics", "web-analytics"),
           ('"site-statistics"', '"web-analytics"', "US", "recipient: web-analytics")),
+    Break("vague-wording", "warning",
+          (("      en: Counts visits and pages read.\n",
+            "      en: Counts visits and, where\n        possible, the pages read.\n"),),
+          "trackers[1].purpose.en", ("      en: Counts visits", "where", "  - id: site-statistics"),
+          ('"where possible"', "(\"Counts visits and, where possible, the pages read.\")")),
     *(Break(f"processor-appendix-{name.replace('_', '-')}", "error",
             ((f"    {name}:{value}\n", f"    {name}: null\n"),), f"services[0].{name}",
             (f"    {name}: null", "null"), ('"hosted-accounting"', f"`{name}: null`"))
@@ -347,10 +376,12 @@ def test_purposes_with_data_only_from_elsewhere_need_no_provision(complete_text:
     assert findings_for(text, tmp_path) == []
 
 
-def test_retention_criteria_with_a_period_may_be_loose(complete_text: str, tmp_path: Path) -> None:
+def test_retention_criteria_with_a_period_are_judged_only_for_their_wording(
+        complete_text: str, tmp_path: Path) -> None:
     text = edited(complete_text, ("      en: Accounting records are kept for seven years, as Swedish bookkeeping law "
                                   "requires.", "      en: As long as necessary for the accounts."))
-    assert findings_for(text, tmp_path) == []
+    assert [(f.rule, f.at) for f in findings_for(text, tmp_path)] == [
+        ("vague-wording", "retention_policies[0].criteria.en")]
 
 
 def test_vague_retention_is_found_in_every_language(complete_text: str, tmp_path: Path) -> None:
@@ -374,7 +405,8 @@ def test_withdraw_consent_names_what_rests_on_consent(complete_text: str, tmp_pa
     assert [f.rule for f in findings] == ["withdraw-consent"]
     assert '"site-statistics"' in findings[0].message and "purposes" not in findings[0].message
 
-    only_purposes = edited(no_withdrawal, ("    strictly_necessary: false", "    strictly_necessary: true"))
+    only_purposes = edited(no_withdrawal, ("    strictly_necessary: false", "    strictly_necessary: true"),
+                           ("    category: analytics", "    category: functional"))
     by_rule = {f.rule: f for f in findings_for(only_purposes, tmp_path)}
     assert set(by_rule) == {"withdraw-consent", "tracker-consent"}
     assert '"newsletter"' in by_rule["withdraw-consent"].message
@@ -382,7 +414,8 @@ def test_withdraw_consent_names_what_rests_on_consent(complete_text: str, tmp_pa
 
     nothing_on_consent = edited(only_trackers, ("    provider: web-analytics\n    party: third",
                                                 "    provider: nordic-hosting\n    party: third"),
-                                ("    strictly_necessary: false", "    strictly_necessary: true"))
+                                ("    strictly_necessary: false", "    strictly_necessary: true"),
+                                ("    category: analytics", "    category: functional"))
     assert findings_for(nothing_on_consent, tmp_path) == []
 
 
@@ -395,7 +428,7 @@ def test_transfer_stated_names_the_purposes_and_services_a_recipient_serves(
     assert 'purposes "customer-contracts", "website-statistics" and as a sub-processor of the services ' \
            '"hosted-accounting"' in both.message
     only_services = edited(abroad, ("    recipients: [nordic-hosting, crm-cloud]", "    recipients: [crm-cloud]"),
-                           ("    recipients: [nordic-hosting]\n", ""))
+                           ("    recipients: [nordic-hosting]\n", "    recipients: none\n"))
     (services,) = findings_for(only_services, tmp_path)
     assert (services.rule, services.at) == ("transfer-stated", "recipients[0].countries")
     assert 'is a sub-processor of the services "hosted-accounting"' in services.message
@@ -493,15 +526,24 @@ REAL_FINDINGS = {
     *(("tracker-consent-need", f"trackers[{n}].strictly_necessary") for n in range(6)),
     *((f"processor-appendix-{name.replace('_', '-')}", f"services[0].{name}") for name in APPENDIX_VALUES),
     ("automated-decisions", "automated_decision_making"),
+    # The seed does not say who receives the data of these purposes.
+    *(("purpose-recipients", f"purposes[{n}].recipients") for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14)),
+    # Hedges and examples in the seed's wording ("may", "such as", "for example", ...).
+    *(("vague-wording", f"{path}.en") for path in (
+        "data_categories[2].description", "data_categories[4].description", "data_categories[6].description",
+        "sources[1].description", "sources[2].description", "sources[3].description", "sources[5].description",
+        "retention_policies[0].criteria", "purposes[7].description", "cookies.explanation",
+        "trackers[0].data_collected", "trackers[1].purpose")),
 }
-REAL_WARNINGS = {"controller-postal-address", "retention-vague"}
+# Places with more than one finding: the Facebook pixel's data says both "such as" and "for example".
+REAL_REPEATS = Counter({("vague-wording", "trackers[0].data_collected.en"): 1})
+REAL_WARNINGS = {"controller-postal-address", "retention-vague", "vague-wording"}
 
 
 def test_real_model_findings(tmp_path: Path) -> None:
     """The seed's real gaps. A change here is a change to the data or the rules: review it."""
     findings = findings_for(REAL_MODEL.read_text(encoding="utf-8"), tmp_path)
-    assert len(findings) == len(REAL_FINDINGS)
-    assert {(f.rule, f.at) for f in findings} == REAL_FINDINGS
+    assert Counter((f.rule, f.at) for f in findings) == Counter(REAL_FINDINGS) + REAL_REPEATS
     assert {f.rule for f in findings if f.severity == "warning"} == REAL_WARNINGS
     assert not any(f.acknowledged for f in findings)
     assert [f.sort_key for f in findings] == sorted(f.sort_key for f in findings)
@@ -532,8 +574,8 @@ def test_exactly_the_acknowledged_real_findings_are_marked(chosen: set[tuple[str
     for finding in findings:
         assert (finding.reason == f"Accepted for this test: {finding.rule}") == finding.acknowledged
     counts = count(findings)
-    assert counts.acknowledged == len(chosen)
-    assert counts.errors + counts.warnings + counts.acknowledged == len(REAL_FINDINGS)
+    assert counts.acknowledged == sum((Counter(REAL_FINDINGS) + REAL_REPEATS)[key] for key in chosen)
+    assert counts.errors + counts.warnings + counts.acknowledged == len(REAL_FINDINGS) + REAL_REPEATS.total()
 
 
 def test_readme_status_matches_the_real_model(tmp_path: Path) -> None:

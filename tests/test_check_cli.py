@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import CliResult, edited, run_script
 
-from generator.check import check
+from generator.check import Finding, check, load_catalogue
 from generator.load import load_file
 from generator.validate import validate
 
@@ -59,18 +59,51 @@ def test_a_complete_model_passes_with_only_the_summary(cli: Cli, complete_text: 
     assert result.lines == [f"{path}: check: 0 errors, 0 warnings, 0 acknowledged"]
 
 
+GROUP = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning) "
+                   r"(?P<rule>[a-z0-9]+(?:-[a-z0-9]+)*): (?P<count>\d+) places: (?P<rest>.+)$")
+PLACE = re.compile(r'^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+) (?P<path>[^ ;]+)(?: \("(?P<subject>[^"]*)"\))?$')
+
+
+def places(file: str, rest: str) -> tuple[str, list[re.Match[str]]]:
+    """A grouped line's words before its places, and each place parsed."""
+    head, _, listed = rest.partition(f": {file}:")
+    found = [PLACE.match(place) for place in f"{file}:{listed}".split("; ")]
+    assert all(found), listed
+    return head, [match for match in found if match]
+
+
 def test_the_real_model_lists_every_finding_of_the_stage_located_with_its_source() -> None:
-    """The installed script, run as an editor would, in the project folder on the default model."""
+    """The installed script, run as an editor would, in the project folder on the default model: a
+    rule found once is one finding a line, a rule found in several places one line with every place."""
     result = run_script("check")
     assert result.code == 1, result.stderr
     *finding_lines, summary = result.lines
     expected = check(validate(load_file(REAL_MODEL, "data/processing.yaml")).model)  # type: ignore[arg-type]
-    parsed = [FINDING.match(line) for line in finding_lines]
-    assert all(parsed), [line for line, match in zip(finding_lines, parsed, strict=True) if not match]
-    assert [(m["file"], int(m["line"]), int(m["column"]), m["severity"], m["rule"], m["path"], m["message"],
-             m["source"]) for m in parsed if m] == [
-        ("data/processing.yaml", f.location.line, f.location.column, f.severity, f.rule, f.at, f.message, f.source)
-        for f in expected]
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in expected:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    assert [FINDING.match(line) or GROUP.match(line) for line in finding_lines], finding_lines
+    assert [(GROUP.match(line) or FINDING.match(line))["rule"] for line in finding_lines] == list(by_rule)  # type: ignore[index]
+    catalogue = load_catalogue()
+    for line, (rule, group) in zip(finding_lines, by_rule.items(), strict=True):
+        first = group[0]
+        if len(group) == 1:
+            m = FINDING.match(line)
+            assert m, line
+            assert (m["file"], int(m["line"]), int(m["column"]), m["severity"], m["rule"], m["path"], m["message"],
+                    m["source"]) == ("data/processing.yaml", first.location.line, first.location.column,
+                                     first.severity, rule, first.at, first.message, first.source)
+            continue
+        m = GROUP.match(line)
+        assert m, line
+        assert (m["file"], int(m["line"]), int(m["column"]), m["severity"], int(m["count"])) == (
+            "data/processing.yaml", first.location.line, first.location.column, first.severity, len(group))
+        head, parsed = places("data/processing.yaml", m["rest"])
+        assert head == f"{catalogue.rule(rule).summary.rstrip('.')} ({first.source})"
+        assert [(p["file"], int(p["line"]), int(p["column"]), p["path"], p["subject"]) for p in parsed] == [
+            ("data/processing.yaml", f.location.line, f.location.column, f.at, f.subject) for f in group]
+    assert any(m and m["rule"] == "provision-requirement" and int(m["count"]) > 1
+               for m in map(GROUP.match, finding_lines))
     totals = SUMMARY.match(summary)
     assert totals and totals["file"] == "data/processing.yaml"
     assert int(totals["errors"]) == sum(f.severity == "error" for f in expected) > 0
@@ -127,6 +160,44 @@ def test_validation_warnings_are_shown_and_fail_with_strict(cli: Cli, complete_t
     assert "data_categories[4].id: warning: " in result.lines[0] and "unused-category" in result.lines[0]
     assert result.lines[1] == f"{path}: check: 0 errors, 0 warnings, 0 acknowledged (and 1 validation warning)"
     assert cli("check", "--strict", path).code == 1
+
+
+def test_a_rule_found_in_several_places_is_one_line_and_json_keeps_every_finding(
+        cli: Cli, complete_text: str, tmp_path: Path) -> None:
+    text = edited(complete_text, "    lifetime: P13M\n    lifetime_note", "    lifetime: null\n    lifetime_note")
+    text = edited(text, "    lifetime: session\n    strictly_necessary", "    lifetime: null\n    strictly_necessary")
+    text = edited(text, "      en: Counts visits and pages read.\n",
+                  "      en: Counts visits and may count\n        pages read, such as the prices.\n")
+    text = edited(text, *NO_DPO_EMAIL)
+    path = model_file(tmp_path, acknowledging(text, "dpo-contact", "controller.dpo.email", "Agreed with legal."))
+    result = cli("check", path)
+    lines = text.splitlines()
+    where = {token: (number + 1, line.index(token) + 1) for number, line in enumerate(lines)
+             for token in ("may count", "such as") if token in line}
+    sessions, statistics = [n for n, line in enumerate(lines, start=1) if line == "    lifetime: null"]
+    assert len(result.lines) == 4
+    acknowledged, lifetimes, hedges = (next(line for line in result.lines if key in line)
+                                       for key in (" dpo-contact: ", " tracker-lifetime: ", " vague-wording: "))
+    assert FINDING.match(acknowledged)["reason"] == "Agreed with legal."  # type: ignore[index]
+    assert lifetimes == (
+        f"{path}:{sessions}:15: error tracker-lifetime: 2 places: Every tracker states how long it lasts "
+        f"(ePrivacy Directive Art. 5(3); LEK (2022:482) ch. 9 s. 28): "
+        f'{path}:{sessions}:15 trackers[0].lifetime ("session-cookie"); '
+        f'{path}:{statistics}:15 trackers[1].lifetime ("site-statistics")')
+    (may_line, may_column), (such_line, such_column) = where["may count"], where["such as"]
+    assert hedges == (
+        f"{path}:{may_line}:{may_column}: warning vague-wording: 2 places: Texts say what is done, without hedges "
+        f"or mere examples (GDPR Art. 12(1), 13; WP260 rev.01 paras. 12-13): "
+        f'{path}:{may_line}:{may_column} trackers[1].purpose.en ("may"); '
+        f'{path}:{such_line}:{such_column} trackers[1].purpose.en ("such as")')
+    assert result.lines[-1] == f"{path}: check: 2 errors, 2 warnings, 1 acknowledged"
+    report = json.loads(cli("check", "--format", "json", path).stdout)
+    assert [(f["rule"], f["path"], f["line"], f["column"]) for f in report["findings"]] == sorted([
+        ("dpo-contact", "controller.dpo.email", lines.index("    email: null") + 1, 12),
+        ("tracker-lifetime", "trackers[0].lifetime", sessions, 15),
+        ("tracker-lifetime", "trackers[1].lifetime", statistics, 15),
+        ("vague-wording", "trackers[1].purpose.en", may_line, may_column),
+        ("vague-wording", "trackers[1].purpose.en", such_line, such_column)], key=lambda f: (f[2], f[3]))
 
 
 # --- JSON --------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """`privacy-statement check`: validate the model, then report what the statement fails to say.
 
-Three forms of the same report: text (one finding a line, as compilers print, for editors and
-their editors' problem matchers), JSON (for tools) and Markdown (for a pull request's summary).
+Three forms of the same report: text (for people: a finding a line as compilers print it, and one
+line per rule for a rule found in several places, each place with its FILE:LINE:COL), JSON (for
+tools: one object per finding) and Markdown (for a pull request's summary).
 
 With `--baseline REV` the findings the model already had in git revision REV are still listed, but
 only new ones fail the command: a pull request is judged by the gaps it adds, while the gaps it
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator.check import Counts, Finding, check, count, new_since, one_line
+from generator.check import Counts, Finding, check, count, load_catalogue, new_since, one_line
 from generator.commands.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -87,12 +88,41 @@ def format_finding(file: str, finding: Finding) -> str:
     return one_line(text)
 
 
+def format_place(file: str, finding: Finding) -> str:
+    """One place of a grouped rule: `FILE:LINE:COL PATH ("subject")`."""
+    subject = f' ("{finding.subject}")' if finding.subject else ""
+    return f"{file}:{finding.location.line}:{finding.location.column} {finding.at}{subject}"
+
+
+def format_group(file: str, group: Sequence[Finding]) -> str:
+    """One open rule found in several places, on one line: where the first is, the severity and rule,
+    how many places, what the rule asks for, its legal source, and every place with its FILE:LINE:COL."""
+    if len(group) == 1:
+        return format_finding(file, group[0])
+    first = group[0]
+    rule = load_catalogue().rule(first.rule)
+    source = f" ({first.source})" if first.source else ""
+    places = "; ".join(format_place(file, finding) for finding in group)
+    return one_line(f"{file}:{first.location.line}:{first.location.column}: {first.severity} {first.rule}: "
+                    f"{len(group)} places: {rule.summary.rstrip('.')}{source}: {places}")
+
+
+def grouped(findings: Sequence[Finding], new: Sequence[bool]) -> list[tuple[list[Finding], bool]]:
+    """Open findings of one rule (new, or known since the baseline) as one group, where the first of
+    them stands; each acknowledged finding, with its own reason, on its own."""
+    groups: dict[tuple[str, bool] | int, tuple[list[Finding], bool]] = {}
+    for number, (finding, is_new) in enumerate(zip(findings, new, strict=True)):
+        key: tuple[str, bool] | int = number if finding.acknowledged else (finding.rule, is_new)
+        groups.setdefault(key, ([], is_new))[0].append(finding)
+    return list(groups.values())
+
+
 def _text_report(file: str, findings: Sequence[Finding], warnings: Sequence[Problem], baseline: Baseline | None,
                  out: TextIO) -> None:
     print_problems(warnings, out)
-    for finding, new in zip(findings, _is_new(findings, baseline), strict=True):
+    for group, new in grouped(findings, _is_new(findings, baseline)):
         known = "" if new or baseline is None else f" [already in {baseline.revision}]"
-        print(format_finding(file, finding) + known, file=out)
+        print(format_group(file, group) + known, file=out)
     counts = count(findings)
     validation = f" (and {plural(len(warnings), 'validation warning')})" if warnings else ""
     since = f"; {baseline.summary(findings)}" if baseline else ""
@@ -272,4 +302,4 @@ def configure(parser: argparse.ArgumentParser, name: str = "check") -> None:
     parser.set_defaults(run=command_check)
 
 
-__all__ = ["command_check", "configure", "format_finding"]
+__all__ = ["command_check", "configure", "format_finding", "format_group", "format_place", "grouped"]
