@@ -35,8 +35,9 @@ WORLDWIDE = "worldwide"
 # The rights of GDPR Art. 13(2)(b) and (d) every statement lists, each with its own rule.
 REQUIRED_RIGHTS = ("access", "rectification", "erasure", "restriction", "portability", "objection", "complaint")
 # The fields of a processor appendix that GDPR Art. 28(3) requires; rule ids follow the field names.
+# The last two may be left out of a model written before they existed: a missing one is a gap too.
 APPENDIX_FIELDS = ("subject_matter", "duration", "nature_and_purpose", "data_types", "data_subject_categories",
-                   "sub_processors", "security_measures")
+                   "sub_processors", "security_measures", "end_of_service", "audits")
 # Rules about acknowledgements themselves: they run after matching and cannot be acknowledged.
 ACKNOWLEDGEMENT_RULES = ("acknowledgement-unmatched", "acknowledgement-unknown-rule", "acknowledgement-unused")
 # The fields of a message that name what a finding is about (its `subject`), the first one given.
@@ -555,13 +556,18 @@ def _criteria_without_period(context: _Context) -> Iterator[tuple[int, dict[str,
 @checks("retention-period", "retention-vague")
 def retention(context: _Context) -> Iterator[Finding]:
     for number, policy in _criteria_without_period(context):
+        # The purposes whose data the rule keeps: the finding is theirs too.
+        purposes = [purpose["id"] for _, purpose in context.entries("purposes")
+                    if policy["id"] in listed(purpose["retention"])]
+        fields = {"policy": policy["id"], "purposes": _quoted(purposes)}
+        variant = None if purposes else "unused"
         if context.missing(policy.get("criteria")):
-            yield context.finding("retention-period", ("retention_policies", number, "period"), policy=policy["id"])
+            yield context.finding("retention-period", ("retention_policies", number, "period"), variant, **fields)
             continue
         found = vague_phrases(policy["criteria"], context.catalogue.vague_retention_phrases)
         if found:
-            yield context.finding("retention-vague", ("retention_policies", number, "criteria"),
-                                  policy=policy["id"], phrases=_quoted(found))
+            yield context.finding("retention-vague", ("retention_policies", number, "criteria"), variant,
+                                  phrases=_quoted(found), **fields)
 
 
 # --- clear and plain language --------------------------------------------------------------------
@@ -718,13 +724,23 @@ def trackers(context: _Context) -> Iterator[Finding]:
 
 # --- processor appendices ------------------------------------------------------------------------
 
+# What a customer must be able to choose between when the service ends (GDPR Art. 28(3)(g)).
+END_OF_SERVICE_CHOICES = frozenset({"deletion", "return"})
+
+
 @checks(*(f"processor-appendix-{name.replace('_', '-')}" for name in APPENDIX_FIELDS))
 def processor_appendices(context: _Context) -> Iterator[Finding]:
     for number, service in context.entries("services"):
         for name in APPENDIX_FIELDS:
-            if service[name] != NONE and context.missing(service[name]):
+            if service.get(name) != NONE and context.missing(service.get(name)):
                 yield context.finding(f"processor-appendix-{name.replace('_', '-')}", ("services", number, name),
                                       service=service["id"])
+        end = service.get("end_of_service")
+        missing = sorted(END_OF_SERVICE_CHOICES - set(end["choices"])) if isinstance(end, Mapping) else []
+        if missing:
+            yield context.finding("processor-appendix-end-of-service",
+                                  ("services", number, "end_of_service", "choices"), "no-choice",
+                                  service=service["id"], missing=missing[0])
 
 
 # --- acknowledgements ----------------------------------------------------------------------------

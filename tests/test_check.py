@@ -73,6 +73,11 @@ def test_complete_model_has_no_findings(complete_text: str, tmp_path: Path) -> N
     assert findings_for(complete_text, tmp_path) == []
 
 
+def test_the_complete_group_model_has_no_findings(tmp_path: Path) -> None:
+    """The second complete fixture, which uses every structure of schema version 2."""
+    assert findings_for((TESTS / "fixtures" / "group.yaml").read_text(encoding="utf-8"), tmp_path) == []
+
+
 # --- every rule, broken on its own -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -95,6 +100,9 @@ APPENDIX_VALUES = {
     "sub_processors": " [nordic-hosting]",
     "security_measures": "\n      - en: Encryption of data in transit and at rest\n"
                          "      - en: Access only for named staff, with two-factor authentication",
+    "end_of_service": "\n      choices: [deletion, return]\n      description: {en: 'We return the data within 30 "
+                      "days, or delete it, as the customer chooses.'}",
+    "audits": " {en: 'We give the customer the information that shows we meet our obligations, and allow audits.'}",
 }
 REQUIRED_RIGHTS = ("access", "rectification", "erasure", "restriction", "portability", "objection", "complaint")
 CRM_TRANSFER = """\

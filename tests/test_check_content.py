@@ -309,3 +309,50 @@ def test_a_phrase_is_located_across_line_breaks_in_every_style_of_text() -> None
     assert document.locate_in_text(("a",), phrase_pattern("may"), 0) == Location(1, 4)
     assert document.locate_in_text(("a",), pattern, 0) is None
     assert document.locate_in_text(("b",), pattern, 1) is None
+
+
+# --- what happens to a processor's data when the service ends ----------------------------------
+
+END_CHOICES = "      choices: [deletion, return]\n"
+
+
+@pytest.mark.parametrize(("choices", "missing"), [("[deletion]", "return"), ("[return]", "deletion")])
+def test_the_customer_chooses_between_return_and_deletion(choices: str, missing: str, complete_text: str,
+                                                          tmp_path: Path) -> None:
+    text = edited(complete_text, (END_CHOICES, f"      choices: {choices}\n"))
+    findings = findings_for(text, tmp_path)
+    assert [(f.rule, f.at) for f in findings] == [("processor-appendix-end-of-service",
+                                                   "services[0].end_of_service.choices")]
+    assert (findings[0].location.line, findings[0].location.column) == position(text, "      choices: ", "[")
+    assert f"does not let the customer choose {missing}" in findings[0].message
+
+
+def test_an_appendix_written_before_the_last_two_facts_existed_lacks_them(complete_text: str, tmp_path: Path) -> None:
+    start = complete_text.index("    end_of_service:\n")
+    end = complete_text.index("\nrights:\n")
+    text = complete_text[:start] + complete_text[end + 1:]
+    findings = findings_for(text, tmp_path)
+    assert [(f.rule, f.at) for f in findings] == [("processor-appendix-audits", "services[0].audits"),
+                                                  ("processor-appendix-end-of-service", "services[0].end_of_service")]
+    where = position(text, "  - id: hosted-accounting", "id")
+    assert {(f.location.line, f.location.column) for f in findings} == {where}
+
+
+@pytest.mark.parametrize(("choices", "sentence"), [
+    ("[deletion, return]", "When the service ends, the Customer chooses whether the data is returned or deleted."),
+    ("[deletion]", "When the service ends, the data is deleted."),
+])
+def test_the_appendix_says_what_happens_when_the_service_ends(choices: str, sentence: str, complete_text: str,
+                                                               tmp_path: Path) -> None:
+    from generator.load import load_file
+    from generator.render import render_site
+    from generator.validate import validate
+
+    path = tmp_path / "processing.yaml"
+    path.write_text(edited(complete_text, (END_CHOICES, f"      choices: {choices}\n")), encoding="utf-8")
+    model = validate(load_file(path)).model
+    assert model is not None
+    page = next(page.markdown for page in render_site(model).pages
+                if page.path.startswith("privacy/services/")).replace("\\", "")  # Markdown escapes aside
+    assert f"## When the service ends\n\n{sentence} We return the data within 30 days" in page
+    assert "## Information and audits\n\nWe give the customer the information" in page
