@@ -132,11 +132,23 @@ def _phrase_lists(lists: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[
     return {language: tuple(phrases) for language, phrases in (lists or {}).items()}
 
 
+def _phrase_body(phrase: str) -> str:
+    return r"\s+".join(re.escape(word) for word in phrase.split())
+
+
 @cache
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
     """A phrase as whole words, case-insensitively, with any run of whitespace between its words."""
-    body = r"\s+".join(re.escape(word) for word in phrase.split())
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w){_phrase_body(phrase)}(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _phrases_pattern(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """All the phrases in one pattern, the longest first (so that of two starting at the same word
+    the longer one matches), each its own group; and the phrases in the groups' order."""
+    ordered = tuple(sorted(dict.fromkeys(phrases), key=lambda phrase: -len(phrase.split())))
+    body = "|".join(f"({_phrase_body(phrase)})" for phrase in ordered)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE), ordered
 
 
 @dataclass(frozen=True)
@@ -150,22 +162,21 @@ class PhraseMatch:
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
 
 
-def find_phrases(text: str, phrases: Iterable[str], not_after: frozenset[str] = frozenset()) -> list[PhraseMatch]:
+def find_phrases(text: str, phrases: Sequence[str], not_after: frozenset[str] = frozenset()) -> list[PhraseMatch]:
     """Where `text` uses any of `phrases`, as whole words, in order; of overlapping matches the one
     that starts first (then the longest) is kept, and a match right after a word of `not_after` is
     left out."""
-    found: list[PhraseMatch] = []
-    for phrase in dict.fromkeys(phrases):
-        for occurrence, match in enumerate(phrase_pattern(phrase).finditer(text)):
-            found.append(PhraseMatch(phrase, match.start(), match.end(), occurrence))
+    if not phrases:
+        return []
+    pattern, ordered = _phrases_pattern(tuple(phrases))
     kept: list[PhraseMatch] = []
-    for match in sorted(found, key=lambda match: (match.start, match.start - match.end)):
-        if kept and match.start < kept[-1].end:
-            continue
-        before = _WORD_BEFORE.search(text, 0, match.start)
+    for match in pattern.finditer(text):
+        before = _WORD_BEFORE.search(text, 0, match.start())
         if before and before.group(1).casefold() in not_after:
             continue
-        kept.append(match)
+        phrase = ordered[(match.lastindex or 1) - 1]
+        occurrence = sum(1 for earlier in phrase_pattern(phrase).finditer(text) if earlier.start() < match.start())
+        kept.append(PhraseMatch(phrase, match.start(), match.end(), occurrence))
     return kept
 
 
@@ -574,8 +585,8 @@ def retention(context: _Context) -> Iterator[Finding]:
 
 def texts_of(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str, str]]:
     """Every text of the model, one per language: (its path, the language, the text)."""
-    if isinstance(data, Mapping):
-        if data and set(data) <= TEXT_LANGUAGES and all(isinstance(text, str) for text in data.values()):
+    if isinstance(data, dict):  # loaded data: plain dicts and lists
+        if data and data.keys() <= TEXT_LANGUAGES and all(isinstance(text, str) for text in data.values()):
             for language, text in data.items():
                 yield (*path, language), language, text
             return
