@@ -68,6 +68,8 @@ def test_no_recipients_are_denied_from_an_empty_list() -> None:
     for reference in ("    recipients: [nordic-hosting, crm-cloud]\n", "    recipients: [crm-cloud]\n",
                       "    recipients: [nordic-hosting]\n"):
         text = edited(text, (reference, ""))
+    assert text.count("    recipients: none\n") == 3  # the purposes whose data nobody receives
+    text = text.replace("    recipients: none\n", "")
     text = without_transfers(text, "[]")
     text = edited(text, ("    sub_processors: [nordic-hosting]\n", "    sub_processors: null\n"),
                   ("    provider: web-analytics\n", "    provider: null\n"))
