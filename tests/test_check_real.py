@@ -112,3 +112,13 @@ def test_the_readme_records_the_measurement_of_these_findings(slug: str, tmp_pat
                           f"{precision:.0%}"], row
     counts = count(findings_for((REAL / f"{slug}.yaml").read_text(encoding="utf-8"), tmp_path))
     assert counts.errors + counts.warnings == len(expected)
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_a_real_statement_with_its_gaps_renders(slug: str) -> None:
+    from generator.pipeline import read_model
+    from generator.render import render_site
+
+    model = read_model(REAL / f"{slug}.yaml").model
+    pages = {page.path: page.markdown for page in render_site(model).pages}
+    assert "Not stated in this version of the statement" in pages["privacy/index.md"]
