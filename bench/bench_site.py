@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.pipeline import read_model  # noqa: E402
+from generator.policy import load_policy  # noqa: E402
 from generator.render import render_site  # noqa: E402
 
 GOAL = 2.2  # the two-language site may take at most this many times the one-language build
@@ -60,15 +61,16 @@ def main() -> None:
     parser.add_argument("--builds", type=int, default=3, help="MkDocs builds to time, of each kind")
     arguments = parser.parse_args()
     runs = arguments.runs
-    model = read_model(ROOT / "data" / "processing.yaml").model
+    policy = load_policy(ROOT / "policy")
+    model = read_model(ROOT / "data" / "processing.yaml", policy).model
 
     timings = []
     for _ in range(runs):
         start = time.perf_counter()
-        render_site(model)
+        render_site(model, policy)
         timings.append(time.perf_counter() - start)
     tracemalloc.start()
-    render_site(model)
+    render_site(model, policy)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     print(f"render_site: median {statistics.median(timings) * 1000:.1f} ms over {runs} runs, "

@@ -11,18 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from generator.load import load_file
-from generator.paths import POLICY_DIR, SCHEMA_PATH
+from generator.policy import Catalogue, CatalogueError, Policy, Rule
 from generator.problems import FieldPath, Location, Severity, format_path, quoted_list, suggestion
-from generator.validate import Model, load_schema
-
-RULES_PATH = POLICY_DIR / "rules.yaml"
-EEA_PATH = POLICY_DIR / "eea-countries.yaml"
+from generator.validate import Model
 
 # The provider of a first-party tracker that the controller sets itself (see validate.SELF_PROVIDER).
 SELF_PROVIDER = "controller"
@@ -45,91 +40,6 @@ SUBJECT_FIELDS = ("phrase", "purpose", "tracker", "recipient", "policy", "servic
                   "entity")
 # The field that names a list entry, so a finding keeps its identity when entries are reordered.
 NAMING_FIELDS = ("id", "recipient", "right")
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: Severity
-    source: str | None
-    summary: str
-    checklist: str | None
-    message: str
-    variants: Mapping[str, str] = field(default_factory=dict)
-
-    def text(self, variant: str | None, fields: Mapping[str, object]) -> str:
-        template = self.variants[variant] if variant else self.message
-        return " ".join(template.format_map(fields).split())
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The rules and the lists they judge by, as `policy/` defines them."""
-
-    rules: Mapping[str, Rule]
-    vague_retention_phrases: Mapping[str, tuple[str, ...]]
-    consent_always_needed_for: frozenset[str]
-    safeguards_with_copy: frozenset[str]
-    eea: frozenset[str]
-    placeholder_texts: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    vague_wording: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    vague_wording_not_after: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    marketing_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    direct_marketing_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    consent_categories_needing_consent: frozenset[str] = frozenset()
-    consent_category_exempt: str | None = None
-
-    def rule(self, rule_id: str) -> Rule:
-        return self.rules[rule_id]
-
-
-class CatalogueError(ValueError):
-    """policy/rules.yaml does not have the shape this module reads: a developer's mistake."""
-
-
-def _rule(entry: Mapping[str, Any]) -> Rule:
-    try:
-        rule = Rule(id=entry["id"], severity=entry["severity"], source=entry["source"],
-                    summary=entry["summary"], checklist=entry["checklist"], message=entry["message"],
-                    variants=dict(entry.get("variants") or {}))
-    except KeyError as missing:
-        raise CatalogueError(f"rule {entry.get('id')!r} in {RULES_PATH.name} has no {missing}") from None
-    if rule.severity not in ("error", "warning"):
-        raise CatalogueError(f"rule {rule.id!r} has severity {rule.severity!r}; use error or warning")
-    return rule
-
-
-@cache
-def load_catalogue(rules_path: Path = RULES_PATH, eea_path: Path = EEA_PATH) -> Catalogue:
-    data = load_file(rules_path).data
-    rules: dict[str, Rule] = {}
-    for entry in data["rules"]:
-        rule = _rule(entry)
-        if rule.id in rules:
-            raise CatalogueError(f"rule {rule.id!r} is defined twice in {rules_path.name}")
-        rules[rule.id] = rule
-    countries = load_file(eea_path).data
-    return Catalogue(
-        rules=rules,
-        vague_retention_phrases={language: tuple(phrases)
-                                 for language, phrases in data["vague_retention_phrases"].items()},
-        consent_always_needed_for=frozenset(data["consent_always_needed_for"]),
-        safeguards_with_copy=frozenset(data["safeguards_with_copy"]),
-        eea=frozenset(countries["eu"]) | frozenset(countries["eea_only"]) | INSIDE_EEA_REGIONS,
-        placeholder_texts={language: frozenset(_placeholder_key(text) for text in texts)
-                           for language, texts in (data.get("placeholder_texts") or {}).items()},
-        vague_wording=_phrase_lists(data.get("vague_wording")),
-        vague_wording_not_after={language: frozenset(word.casefold() for word in words)
-                                 for language, words in (data.get("vague_wording_not_after") or {}).items()},
-        marketing_words=_phrase_lists(data.get("marketing_words")),
-        direct_marketing_words=_phrase_lists(data.get("direct_marketing_words")),
-        consent_categories_needing_consent=frozenset(data.get("consent_categories_needing_consent") or ()),
-        consent_category_exempt=data.get("consent_category_exempt"),
-    )
-
-
-def _phrase_lists(lists: Mapping[str, Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
-    return {language: tuple(phrases) for language, phrases in (lists or {}).items()}
 
 
 def _phrase_body(phrase: str) -> str:
@@ -180,11 +90,6 @@ def find_phrases(text: str, phrases: Sequence[str], not_after: frozenset[str] = 
     return kept
 
 
-def _placeholder_key(text: str) -> str:
-    """A text as placeholders are compared: case, spaces and a closing full stop aside."""
-    return " ".join(text.casefold().split()).rstrip(".").strip()
-
-
 @dataclass(frozen=True)
 class Finding:
     rule: str
@@ -209,12 +114,14 @@ class Finding:
 
 
 class _Context:
-    """What every rule needs: the model, the catalogue, and a way to make a located finding."""
+    """What every rule needs: the model, the policy's catalogue and schema, and a way to make a
+    located finding."""
 
-    def __init__(self, model: Model, catalogue: Catalogue) -> None:
+    def __init__(self, model: Model, policy: Policy) -> None:
         self.model = model
         self.data = model.data
-        self.catalogue = catalogue
+        self.catalogue = policy.catalogue
+        self.schema = policy.schema
 
     def finding(self, rule_id: str, path: FieldPath, variant: str | None = None, **fields: object) -> Finding:
         rule = self.catalogue.rule(rule_id)
@@ -229,7 +136,7 @@ class _Context:
         return finding if location is None else replace(finding, location=location)
 
     def outside_eea(self, country: str) -> bool:
-        return country not in self.catalogue.eea
+        return country not in INSIDE_EEA_REGIONS and country not in self.catalogue.eea
 
     def entries(self, collection: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield from enumerate(listed(self.data.get(collection)))
@@ -244,8 +151,8 @@ class _Context:
         if isinstance(value, list):
             return all(self.missing(item) for item in value)
         if isinstance(value, Mapping) and value and set(value) <= TEXT_LANGUAGES:
-            return all(not str(text).strip() or _placeholder_key(str(text)) in
-                       self.catalogue.placeholder_texts.get(language, ()) for language, text in value.items())
+            return all(not str(text).strip() or self.catalogue.is_placeholder(language, str(text))
+                       for language, text in value.items())
         return False
 
 
@@ -273,9 +180,8 @@ def checks(*rule_ids: str) -> Callable[[Check], Check]:
     return register
 
 
-def _enum(*path: str) -> list[str]:
+def _enum(schema: Mapping[str, Any], *path: str) -> list[str]:
     """The values the schema allows at `path` (a property with an enum, or an anyOf holding one)."""
-    schema: Mapping[str, Any] = load_schema(SCHEMA_PATH)
     node: Mapping[str, Any] = schema
     for part in path:
         node = node[part]
@@ -285,8 +191,8 @@ def _enum(*path: str) -> list[str]:
     raise KeyError(path)
 
 
-def _choices(*path: str) -> str:
-    values = _enum(*path)
+def _choices(schema: Mapping[str, Any], *path: str) -> str:
+    values = _enum(schema, *path)
     return ", ".join(values[:-1]) + " or " + values[-1]
 
 
@@ -361,7 +267,7 @@ def legal_bases_of(context: _Context, purpose: Mapping[str, Any]) -> list[Mappin
 
 @checks("purpose-legal-basis", "legitimate-interest")
 def legal_bases(context: _Context) -> Iterator[Finding]:
-    choices = _choices("$defs", "legal_basis", "properties", "basis")
+    choices = _choices(context.schema, "$defs", "legal_basis", "properties", "basis")
     for number, purpose in context.entries("purposes"):
         if not legal_bases_of(context, purpose):
             yield context.finding("purpose-legal-basis", ("purposes", number, "legal_bases"),
@@ -417,7 +323,7 @@ def source_public(context: _Context) -> Iterator[Finding]:
 
 @checks("provision-requirement")
 def provision(context: _Context) -> Iterator[Finding]:
-    choices = _choices("$defs", "provision", "properties", "requirement")
+    choices = _choices(context.schema, "$defs", "provision", "properties", "requirement")
     for number, purpose in context.entries("purposes"):
         # Art. 13(2)(e) is about data the person gives; Art. 14 has no such duty.
         if _from_person(context, purpose) and context.missing(purpose.get("provision")):
@@ -531,7 +437,7 @@ def transfers_stated(context: _Context) -> Iterator[Finding]:
 
 @checks("transfer-mechanism", "transfer-copy", "transfer-country")
 def transfer_details(context: _Context) -> Iterator[Finding]:
-    choices = _choices("$defs", "safeguard", "properties", "kind")
+    choices = _choices(context.schema, "$defs", "safeguard", "properties", "kind")
     for number, transfer in context.entries("transfers"):
         fields = {"recipient": transfer["recipient"], "country": transfer["country"]}
         if not context.outside_eea(transfer["country"]):
@@ -909,10 +815,10 @@ def one_line(text: str) -> str:
 
 # --- the stage -----------------------------------------------------------------------------------
 
-def check(model: Model, catalogue: Catalogue | None = None) -> list[Finding]:
-    """Every finding for `model`, acknowledged ones marked, ordered by place in the file, then rule."""
-    catalogue = catalogue or load_catalogue()
-    context = _Context(model, catalogue)
+def check(model: Model, policy: Policy) -> list[Finding]:
+    """Every finding for `model` by the policy's rules, acknowledged ones marked, ordered by place in
+    the file, then rule."""
+    context = _Context(model, policy)
     findings: list[Finding] = []
     for function in dict.fromkeys(CHECKS.values()):
         findings.extend(function(context))
@@ -989,6 +895,6 @@ def new_since(findings: Sequence[Finding], data: Mapping[str, Any],
     return flags
 
 
-__all__ = ["CHECKS", "Catalogue", "Counts", "Finding", "Rule", "acknowledgement_path", "check", "count",
-           "find_phrases", "finding_key", "implemented_rules", "load_catalogue", "new_since", "one_line",
-           "phrase_pattern", "texts_of", "vague_phrases", "written_path"]
+__all__ = ["CHECKS", "Catalogue", "CatalogueError", "Counts", "Finding", "Rule", "acknowledgement_path", "check",
+           "count", "find_phrases", "finding_key", "implemented_rules", "new_since", "one_line", "phrase_pattern",
+           "texts_of", "vague_phrases", "written_path"]

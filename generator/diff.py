@@ -33,13 +33,11 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
 from itertools import groupby
-from pathlib import Path
 from typing import Any, Literal
 
-from generator.load import Document, load_file
-from generator.paths import POLICY_DIR
+from generator.load import Document
+from generator.policy import Policy
 from generator.problems import FieldPath, format_path
 from generator.render import (
     DEFAULT_LANGUAGE,
@@ -51,7 +49,7 @@ from generator.render import (
     service_page,
     site_page,
 )
-from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model, load_schema, walk
+from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model, walk
 
 Action = Literal["added", "removed", "changed", "item_added", "item_removed", "item_count", "reordered", "moved",
                  "address_changed"]
@@ -100,10 +98,10 @@ class ModelDiff:
     old_effective_date: date
     new_effective_date: date
     changes: tuple[Change, ...]
+    policy: Policy = field(repr=False, compare=False)  # whose wording the formatters use
     # Entries matched across an id rename, by collection: {"purposes": {"old-id": "new-id"}}.
     renamed_ids: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     language: str = DEFAULT_LANGUAGE
-    policy_dir: Path = field(default=POLICY_DIR, repr=False)
 
     @property
     def visible_changes(self) -> tuple[Change, ...]:
@@ -135,11 +133,6 @@ class ModelDiff:
 def _version_key(number: str) -> tuple[int, ...]:
     parts = [int(part) for part in number.split(".")]
     return tuple(parts + [0] * (3 - len(parts)))  # 1.1 is 1.1.0
-
-
-@cache
-def load_wording(policy_dir: Path, language: str) -> dict[str, Any]:
-    return load_file(policy_dir / "texts" / f"diff.{language}.yaml").data
 
 
 # --- values in words ----------------------------------------------------------------------------
@@ -180,11 +173,12 @@ def _address(page: str) -> str:
 class _Words:
     """Values of one model in words."""
 
-    def __init__(self, model: Model, renderer: Renderer, wording: Mapping[str, Any]) -> None:
+    def __init__(self, model: Model, renderer: Renderer, wording: Mapping[str, Any],
+                 schema: Mapping[str, Any]) -> None:
         self.model = model
         self.renderer = renderer
         self.wording = wording
-        self.root = load_schema()
+        self.root = schema
 
     def resolve(self, schema: Mapping[str, Any], value: Any) -> tuple[str | None, Mapping[str, Any]]:
         """The schema that applies to `value`, and its name among the schema's $defs."""
@@ -377,9 +371,10 @@ Matches = tuple[list[tuple[int, int]], list[int], list[int]]
 
 
 class _Comparison:
-    def __init__(self, old: Model, new: Model, renderer: Renderer, wording: Mapping[str, Any]) -> None:
-        self.old = _Words(old, renderer, wording)
-        self.new = _Words(new, renderer, wording)
+    def __init__(self, old: Model, new: Model, policy: Policy, language: str) -> None:
+        renderer, wording = renderer_for(policy, language), policy.wording_in(language)
+        self.old = _Words(old, renderer, wording, policy.schema)
+        self.new = _Words(new, renderer, wording, policy.schema)
         self.wording = wording
         self.changes: list[Change] = []
         self.probes: list[_Probe] = []
@@ -613,11 +608,11 @@ Pages = tuple[Any, ...]
 
 @dataclass(frozen=True)
 class _Site:
-    """What is rendered to see what readers see: the site's languages, on a day, from a policy folder."""
+    """What is rendered to see what readers see: the site's languages, on a day, with a policy."""
 
     languages: tuple[str, ...]
     today: date
-    policy_dir: Path
+    policy: Policy
 
 
 def _pages(data: dict[str, Any], site: _Site) -> Pages:
@@ -626,7 +621,7 @@ def _pages(data: dict[str, Any], site: _Site) -> Pages:
     model = Model(Document("diff", data, {}, {}), index)
     pages: list[Any] = []
     for language in site.languages:
-        rendered = render_site(model, today=site.today, policy_dir=site.policy_dir, language=language)
+        rendered = render_site(model, site.policy, today=site.today, language=language)
         # A title is plain text that engines put into HTML, where a run of whitespace shows as one space.
         pages += [(language, page.path, " ".join(page.title.split()), page.markdown) for page in rendered.pages]
         pages += [(language, *file) for file in rendered.files]
@@ -646,12 +641,12 @@ def _probe_pages(probe: _Probe, data: dict[str, Any], site: _Site) -> Pages | No
 
 
 def _visibility(comparison: _Comparison, old: Model, new: Model, languages: Sequence[str],
-                policy_dir: Path) -> list[bool]:
+                policy: Policy) -> list[bool]:
     """For each change, whether some page of the site, in one of its `languages`, differs because of it."""
     count = len(comparison.changes)
     if not count:
         return []
-    site = _Site(tuple(languages), date.fromisoformat(new.data["effective_date"]), policy_dir)
+    site = _Site(tuple(languages), date.fromisoformat(new.data["effective_date"]), policy)
     # The version and date are the comparison's first line, not a change: both sides get the new ones.
     stamp = {"version": new.data["version"], "effective_date": new.data["effective_date"]}
     sides = {"old": {**old.data, **stamp}, "new": new.data}
@@ -668,18 +663,19 @@ def _visibility(comparison: _Comparison, old: Model, new: Model, languages: Sequ
     return flags if any(flags) else [True] * count
 
 
-def diff_models(old: Model, new: Model, *, policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE,
+def diff_models(old: Model, new: Model, policy: Policy, *, language: str = DEFAULT_LANGUAGE,
                 languages: Sequence[str] = LANGUAGES) -> ModelDiff:
     """Everything that differs between two valid models, in words of `language`, each change marked
     visible or not on the site in `languages` (by default every language the site is made in)."""
-    comparison = _Comparison(old, new, renderer_for(policy_dir, language), load_wording(policy_dir, language))
-    comparison.compare(old.data, new.data, load_schema(), "", (), None)
-    visible = _visibility(comparison, old, new, languages, policy_dir)
+    comparison = _Comparison(old, new, policy, language)
+    comparison.compare(old.data, new.data, policy.schema, "", (), None)
+    visible = _visibility(comparison, old, new, languages, policy)
     changes = tuple(replace(change, visible=shown) for change, shown in zip(comparison.changes, visible, strict=True))
     return ModelDiff(
-        str(old.data["version"]), str(new.data["version"]),
-        date.fromisoformat(old.data["effective_date"]), date.fromisoformat(new.data["effective_date"]),
-        changes, _renames(comparison), language, policy_dir,
+        old_version=str(old.data["version"]), new_version=str(new.data["version"]),
+        old_effective_date=date.fromisoformat(old.data["effective_date"]),
+        new_effective_date=date.fromisoformat(new.data["effective_date"]),
+        changes=changes, policy=policy, renamed_ids=_renames(comparison), language=language,
     )
 
 
@@ -688,11 +684,11 @@ def _renames(comparison: _Comparison) -> dict[str, dict[str, str]]:
             for kind, ids in comparison.id_map.items()}
 
 
-def renamed_ids(old: Model, new: Model, *, policy_dir: Path = POLICY_DIR,
+def renamed_ids(old: Model, new: Model, policy: Policy, *,
                 language: str = DEFAULT_LANGUAGE) -> dict[str, dict[str, str]]:
     """The entries matched across an id rename, by collection, as `diff_models` matches them (without
     comparing or rendering anything else)."""
-    return _renames(_Comparison(old, new, renderer_for(policy_dir, language), load_wording(policy_dir, language)))
+    return _renames(_Comparison(old, new, policy, language))
 
 
 # --- formatting ---------------------------------------------------------------------------------
@@ -733,19 +729,19 @@ def sentence(change: Change, wording: Mapping[str, Any], quote: Callable[[str], 
 
 def sentences(diff: ModelDiff, quote: Callable[[str], str] = _plain) -> list[str]:
     """The changes readers of the site see, as sentences."""
-    wording = load_wording(diff.policy_dir, diff.language)
+    wording = diff.policy.wording_in(diff.language)
     return [sentence(change, wording, quote) for change in diff.visible_changes]
 
 
-def describe_changes(old: Model, new: Model) -> list[str]:
+def describe_changes(old: Model, new: Model, policy: Policy) -> list[str]:
     """What changed for readers between two versions, in plain sentences (the history's changes page
     and feed)."""
-    return sentences(diff_models(old, new))
+    return sentences(diff_models(old, new, policy))
 
 
 def _header(diff: ModelDiff) -> tuple[str, str | None]:
-    wording = load_wording(diff.policy_dir, diff.language)
-    renderer = renderer_for(diff.policy_dir, diff.language)
+    wording = diff.policy.wording_in(diff.language)
+    renderer = renderer_for(diff.policy, diff.language)
     versions = wording["versions"].format(
         old_version=diff.old_version, new_version=diff.new_version,
         old_date=renderer.long_date(diff.old_effective_date), new_date=renderer.long_date(diff.new_effective_date))
@@ -759,7 +755,7 @@ def _header(diff: ModelDiff) -> tuple[str, str | None]:
 
 def _by_section(diff: ModelDiff, changes: Sequence[Change],
                 quote: Callable[[str], str]) -> Iterator[tuple[str, list[str]]]:
-    wording = load_wording(diff.policy_dir, diff.language)
+    wording = diff.policy.wording_in(diff.language)
     for section, grouped in groupby(changes, key=lambda change: change.section):
         yield wording["sections"].get(section, section), [sentence(change, wording, quote) for change in grouped]
 
@@ -767,14 +763,14 @@ def _by_section(diff: ModelDiff, changes: Sequence[Change],
 def _compared(diff: ModelDiff, compared: tuple[str, str] | None) -> list[str]:
     if compared is None:
         return []
-    wording = load_wording(diff.policy_dir, diff.language)
+    wording = diff.policy.wording_in(diff.language)
     return [wording["compared"].format(old=compared[0], new=compared[1])]
 
 
 def format_text(diff: ModelDiff, compared: tuple[str, str] | None = None) -> str:
     """For a terminal: what was compared (names of the old and new side), the versions, a warning
     where they were not raised, the changes readers see by section, then those no page shows."""
-    wording = load_wording(diff.policy_dir, diff.language)
+    wording = diff.policy.wording_in(diff.language)
     versions, warning = _header(diff)
     lines = [*_compared(diff, compared), versions]
     if warning:
@@ -791,7 +787,7 @@ def format_text(diff: ModelDiff, compared: tuple[str, str] | None = None) -> str
 
 def format_markdown(diff: ModelDiff, compared: tuple[str, str] | None = None, heading_level: int = 2) -> str:
     """For a pull request's summary. Values from the model are escaped, so they cannot add markup."""
-    wording = load_wording(diff.policy_dir, diff.language)
+    wording = diff.policy.wording_in(diff.language)
     versions, warning = _header(diff)
     lines = [f"{'#' * heading_level} {wording['markdown_title']}", ""]
     lines += [escape(line) + "  " for line in _compared(diff, compared)]  # two spaces: a line break
@@ -811,7 +807,7 @@ def format_markdown(diff: ModelDiff, compared: tuple[str, str] | None = None, he
 
 def format_json(diff: ModelDiff, compared: tuple[str, str] | None = None) -> str:
     """For tools: the versions, the warning, and every change with its sentence, visible or not."""
-    wording = load_wording(diff.policy_dir, diff.language)
+    wording = diff.policy.wording_in(diff.language)
     _, warning = _header(diff)
 
     def described(change: Change) -> dict[str, Any]:

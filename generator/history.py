@@ -36,6 +36,7 @@ from typing import Literal
 
 from generator.git import FileHistory, HistoryError, file_history
 from generator.pipeline import read_model_bytes
+from generator.policy import Policy
 from generator.problems import InputError, Problem
 from generator.timeline import (
     WORKING_TREE,
@@ -48,7 +49,7 @@ from generator.timeline import (
     steps,
     version_key,
 )
-from generator.validate import Model, load_schema
+from generator.validate import Model
 
 Status = Literal["in-force", "announced", "superseded", "withdrawn"]
 
@@ -105,15 +106,17 @@ def skipped_messages(history: History, display_name: str) -> list[str]:
 _MODELS: dict[tuple[str, str], Model | None] = {}  # by (blob id, schema digest): None when invalid
 
 
-def _schema_digest() -> str:
-    return hashlib.sha256(json.dumps(load_schema(), sort_keys=True).encode()).hexdigest()
+def _schema_digest(policy: Policy) -> str:
+    return policy.derived("schema-digest", lambda: hashlib.sha256(
+        json.dumps(policy.schema, sort_keys=True).encode()).hexdigest())
 
 
-def _validated(blob: str, commit: str, history: FileHistory, display_name: str, schema: str) -> Model | None:
-    cache_key = (blob, schema)
+def _validated(blob: str, commit: str, history: FileHistory, display_name: str, policy: Policy) -> Model | None:
+    cache_key = (blob, _schema_digest(policy))
     if cache_key not in _MODELS:
         try:
-            _MODELS[cache_key] = read_model_bytes(history.contents[blob], f"{display_name}@{commit[:12]}").model
+            _MODELS[cache_key] = read_model_bytes(history.contents[blob], f"{display_name}@{commit[:12]}",
+                                                  policy).model
         except InputError:
             _MODELS[cache_key] = None
     return _MODELS[cache_key]
@@ -133,8 +136,9 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def read_history(current: Model, model_path: Path, today: date, display_name: str) -> History:
-    """The versions of the model at `model_path`, `current` (the working tree's) the newest."""
+def read_history(current: Model, model_path: Path, today: date, display_name: str, policy: Policy) -> History:
+    """The versions of the model at `model_path`, `current` (the working tree's) the newest, each
+    validated against the policy's schema."""
     try:
         history = file_history(model_path)
     except HistoryError as error:
@@ -152,7 +156,6 @@ def read_history(current: Model, model_path: Path, today: date, display_name: st
     # The working tree is the newest step: it may withdraw announced versions above it.
     published = replay([*commits, Step(WORKING_TREE, today, None, Header(number, effective))])
 
-    schema = _schema_digest()
     versions = [Version(current, WORKING_TREE)]
     skipped: list[tuple[int, str]] = []  # (position of the commit, newest first; short id)
     positions = {revision.commit: position for position, revision in enumerate(history.revisions)}
@@ -162,7 +165,7 @@ def read_history(current: Model, model_path: Path, today: date, display_name: st
             if entry.number == number:
                 continue
             for commit, blob in entry.commits:  # newest first: the last valid commit of the version
-                model = _validated(blob, commit, history, display_name, schema)
+                model = _validated(blob, commit, history, display_name, policy)
                 if model is None:
                     skipped.append((positions[commit], commit[:12]))
                 elif str(model.data["version"]) == entry.number:

@@ -10,8 +10,8 @@ build that MkDocs was started with makes the whole site: its own language into S
 then every other language's configuration into a folder of its own beside it, and SITE_DIR/index.html
 leading to the first language. Each language's pages link to the same page in the others
 (`extra.alternate`, which the plugin sets, and the theme's language selector).
-Each build starts by forgetting what the core cached from the policy files, so a rebuild under
-`mkdocs serve` sees an edited schema, text, rule list or template. Revisions of the model left out
+Each build reads the policy folder afresh into a new Policy object and hands it to the stages, so a
+rebuild under `mkdocs serve` sees an edited schema, text, rule list or template. Revisions of the model left out
 of the version history are logged as warnings, which `mkdocs build --strict` turns into a failure.
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import shutil
-import sys
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,8 +34,9 @@ from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.diff import describe_changes, renamed_ids
 from generator.history import build_date, read_history, skipped_messages
-from generator.paths import DEFAULT_MODEL, POLICY_DIR
+from generator.paths import DEFAULT_MODEL, POLICY_FOLDER
 from generator.pipeline import read_model
+from generator.policy import PolicyError, load_policy
 from generator.problems import InputError
 from generator.render import (
     DEFAULT_LANGUAGE,
@@ -45,32 +45,15 @@ from generator.render import (
     NavSection,
     Page,
     RenderedSite,
-    load_texts,
     render_site,
 )
 
 log = get_plugin_logger("privacy-statement")
 
 
-def forget_policy_caches() -> None:
-    """Clear every functools cache in the loaded `generator` modules.
-
-    The core caches what it reads from policy/ (the schema and its validator, the texts, the rules,
-    the EEA countries, the change wording) for the life of the process. One build is one process
-    for the CLI, but `mkdocs serve` runs every rebuild in the same process, so the plugin clears
-    them before each build. Found by looking rather than by name, so a cache added later, or one
-    kept in a private function, is cleared as well."""
-    for name, module in list(sys.modules.items()):
-        if module is None or not (name == "generator" or name.startswith("generator.")):
-            continue
-        for value in list(vars(module).values()):
-            clear = getattr(value, "cache_clear", None)
-            if callable(clear):
-                clear()
-
-
-class PrivacyStatementConfig(Config):
+class PrivacyStatementConfig(Config):  # type: ignore[no-untyped-call]
     model = config_options.Type(str, default=str(DEFAULT_MODEL))
+    # The policy folder, relative to mkdocs.yml like the model; empty: the policy/ folder beside mkdocs.yml.
     policy = config_options.Type(str, default="")
     # The language of this build's pages.
     language = config_options.Choice(LANGUAGES, default=DEFAULT_LANGUAGE)
@@ -118,7 +101,7 @@ def navigation(site: RenderedSite, hand_written: list[str], home_title: str) -> 
     return nav
 
 
-class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
+class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.site: RenderedSite | None = None
         self.watched: list[Path] = []
@@ -141,15 +124,18 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         return languages
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        forget_policy_caches()
         root = Path(config.config_file_path or ".").resolve().parent
         model_path = root / self.config.model
-        policy_dir = (root / self.config.policy) if self.config.policy else POLICY_DIR
+        policy_dir = root / (self.config.policy or POLICY_FOLDER)
+        try:
+            policy = load_policy(policy_dir)
+        except PolicyError as error:
+            raise PluginError(f"the policy cannot be read, nothing was built: {error}") from None
         languages = self._languages(root)
         self.languages = languages
-        config.extra["page_not_found"] = load_texts(policy_dir, self.config.language)["page_not_found"]
+        config.extra["page_not_found"] = policy.texts_in(self.config.language)["page_not_found"]
         if languages:
-            names = {code: load_texts(policy_dir, code)["language_name"] for code in languages}
+            names = {code: policy.texts_in(code)["language_name"] for code in languages}
             config.extra["alternate"] = [{"name": name, "link": f"../{code}/", "lang": code}
                                          for code, name in names.items()]
             self.language_names = names
@@ -160,8 +146,8 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
                 if config.site_url:
                     config.site_url = language_site(config.site_url, self.config.language)
         try:
-            loaded = read_model(model_path, self.config.model)
-            history = read_history(loaded.model, model_path, build_date(), self.config.model)
+            loaded = read_model(model_path, policy, self.config.model)
+            history = read_history(loaded.model, model_path, build_date(), self.config.model, policy)
             if history.problems:
                 raise InputError(history.problems)
         except InputError as error:
@@ -169,15 +155,15 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
             raise PluginError(f"the privacy model is not valid, nothing was built:\n{listing}") from None
         for message in skipped_messages(history, self.config.model):
             log.warning(message)
-        self.site = render_site(loaded.model, history=history, describe_changes=describe_changes,
-                                find_renames=partial(renamed_ids, policy_dir=policy_dir), policy_dir=policy_dir,
-                                language=self.config.language,
-                                directory_urls=config.use_directory_urls)
+        self.site = render_site(loaded.model, policy, history=history,
+                                describe_changes=partial(describe_changes, policy=policy),
+                                find_renames=partial(renamed_ids, policy=policy),
+                                language=self.config.language, directory_urls=config.use_directory_urls)
         self.watched = [model_path.parent, policy_dir]
         if config.nav is None:
             docs = Path(config.docs_dir)
             hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
-            home = load_texts(policy_dir, self.config.language)["navigation"]["home"]
+            home = policy.texts_in(self.config.language)["navigation"]["home"]
             config.nav = navigation(self.site, hand_written, home)
         return config
 
@@ -250,4 +236,4 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):
         return server
 
 
-__all__ = ["Page", "PrivacyStatementPlugin", "entry_page", "forget_policy_caches", "language_site", "navigation"]
+__all__ = ["Page", "PrivacyStatementPlugin", "entry_page", "language_site", "navigation"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.load import load_bytes, load_file
 from generator.migrate import migrate_data
+from generator.policy import Policy
 from generator.problems import InputError, Problem
 from generator.validate import Model, validate
 
@@ -17,21 +18,21 @@ class LoadedModel:
     warnings: list[Problem]
 
 
-def read_model(path: Path, display_name: str | None = None) -> LoadedModel:
+def read_model(path: Path, policy: Policy, display_name: str | None = None) -> LoadedModel:
     """Load and validate a model file; raise InputError with every error when it is not valid."""
-    validation = validate(load_file(path, display_name or str(path)))
+    validation = validate(load_file(path, display_name or str(path)), policy)
     if validation.model is None:
         raise InputError(validation.problems)
     return LoadedModel(validation.model, validation.warnings)
 
 
-def read_model_bytes(raw: bytes, display_name: str) -> LoadedModel:
+def read_model_bytes(raw: bytes, display_name: str, policy: Policy) -> LoadedModel:
     """As read_model, for content that is not a file on disk: a git revision, for the version history,
     `check --baseline` and `diff --from`. A revision written for an earlier schema version is migrated
     first (`migrate_data`), as `privacy-statement migrate` would, so every published version still
     reads; its messages keep the revision's own line numbers."""
     document = load_bytes(raw, display_name)
-    validation = validate(replace(document, data=migrate_data(document.data)))
+    validation = validate(replace(document, data=migrate_data(document.data)), policy)
     if validation.model is None:
         raise InputError(validation.problems)
     return LoadedModel(validation.model, validation.warnings)

@@ -17,9 +17,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -29,9 +27,8 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from generator.history import DatedVersion, History, Status, Version, build_date, date_versions
-from generator.load import load_file
-from generator.paths import POLICY_DIR
-from generator.validate import Model, load_schema
+from generator.policy import Policy
+from generator.validate import Model
 
 DEFAULT_LANGUAGE = "en"
 # The languages a model text may have (the schema's `text`), in the order a missing one is replaced.
@@ -154,19 +151,6 @@ class NavSection:
 NavItem = Page | NavSection
 
 
-# Policy files are read as strictly as the model: YAML 1.1 would turn keys like `no:` or `NO:`
-# (Norway) into booleans.
-@cache
-def load_texts(policy_dir: Path, language: str) -> dict[str, Any]:
-    return load_file(policy_dir / "texts" / f"{language}.yaml").data
-
-
-@cache
-def load_eea(policy_dir: Path) -> frozenset[str]:
-    countries = load_file(policy_dir / "eea-countries.yaml").data
-    return frozenset(countries["eu"]) | frozenset(countries["eea_only"])
-
-
 class SectionCounter:
     """Numbers the statement's sections as the template emits them, so numbering cannot break."""
 
@@ -181,13 +165,14 @@ class SectionCounter:
 class Renderer:
     """Templates and wording for one language, bound to a policy folder."""
 
-    def __init__(self, policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE) -> None:
+    def __init__(self, policy: Policy, language: str = DEFAULT_LANGUAGE) -> None:
         self.language = language
-        self.texts = load_texts(policy_dir, language)
+        self.texts = policy.texts_in(language)
         self.locale = Locale.parse(self.texts["locale"])
-        self.eea = load_eea(policy_dir)
+        self.eea = policy.eea
+        self.schema = policy.schema
         self.environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(policy_dir / "templates"),
+            loader=jinja2.FileSystemLoader(policy.templates),
             undefined=jinja2.StrictUndefined,
             finalize=_finalize,
             autoescape=False,
@@ -318,12 +303,11 @@ class Renderer:
         return environment.get_template(template).render(texts=self.texts, language=self.language, **context)
 
 
-@cache
-def renderer_for(policy_dir: Path = POLICY_DIR, language: str = DEFAULT_LANGUAGE) -> Renderer:
-    """One Renderer per policy folder and language, so templates are compiled once, not at every
-    rendering (the diff renders a model many times). The MkDocs plugin clears it with the other
-    policy caches at each build."""
-    return Renderer(policy_dir, language)
+def renderer_for(policy: Policy, language: str = DEFAULT_LANGUAGE) -> Renderer:
+    """One Renderer per policy and language, so templates are compiled once, not at every rendering
+    (the diff renders a model many times). The policy keeps it: a new Policy (the next build under
+    `mkdocs serve`) compiles the templates afresh."""
+    return policy.derived(("renderer", language), lambda: Renderer(policy, language))
 
 
 def site_page(ident: str) -> str:
@@ -359,8 +343,7 @@ def with_absent_fields(value: Any, schema: Mapping[str, Any], root: Mapping[str,
     return value
 
 
-def _context(model: Model) -> dict[str, Any]:
-    schema = load_schema()
+def _context(model: Model, schema: Mapping[str, Any]) -> dict[str, Any]:
     data = with_absent_fields(model.data, schema, schema)
     index = {
         collection: {entry["id"]: entry for entry in listed(data[collection])} for collection in model.index
@@ -450,16 +433,16 @@ class Moved:
 
 def render_site(
     model: Model,
+    policy: Policy,
     *,
     history: History | None = None,
     describe_changes: DescribeChanges | None = None,
     find_renames: FindRenames | None = None,
     today: date | None = None,
-    policy_dir: Path = POLICY_DIR,
     language: str = DEFAULT_LANGUAGE,
     directory_urls: bool = True,
 ) -> RenderedSite:
-    """Every generated page, statement first, in a fixed order.
+    """Every generated page, statement first, in a fixed order, written as the policy says.
 
     The statement in force is at privacy/index.md, with its site pages at privacy/sites/ and its
     appendices at privacy/services/. Every version (the one in force too) has a section of its own,
@@ -468,7 +451,7 @@ def render_site(
     page and feed list the versions, newest first. Every site or service id that a version had and
     the statement in force has not leaves a small HTML page at its old address that leads to where
     the page is now (`directory_urls`: whether pages are served as FOLDER/ rather than FILE.html)."""
-    renderer = renderer_for(policy_dir, language)
+    renderer = renderer_for(policy, language)
     history = history or single_version_history(model, today or build_date())
     describe = describe_changes or _no_description
     views = [
@@ -526,7 +509,7 @@ def _section(renderer: Renderer, model: Model, status: Status, folder: str, *, b
     """A statement with its site pages and appendices, in `folder`; `base` leads from the statement
     to privacy/ (where the changes page and the statement in force are). `section`: the version
     whose own section this is (None for the statement in force at privacy/)."""
-    context = _context(model)
+    context = _context(model, renderer.schema)
     data = context["model"]
     statement = Page(f"{folder}/index.md", statement_title, renderer.render(
         "statement.md.j2", status=status, withdrawn_on=withdrawn_on, base=base, announced=announced, **context))

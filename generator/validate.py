@@ -8,19 +8,15 @@ place that says what a field is.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from generator.load import Document
-from generator.paths import SCHEMA_PATH
+from generator.policy import Policy
 from generator.problems import FieldPath, Problem, closest, format_path, quoted_list, suggestion
 
 
@@ -48,19 +44,6 @@ class Validation:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
-
-
-@cache
-def load_schema(path: Path = SCHEMA_PATH) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-@cache
-def _validator(path: Path = SCHEMA_PATH) -> jsonschema.Draft202012Validator:
-    schema = load_schema(path)
-    return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
 
 
 # --- schema errors in plain words -------------------------------------------------------------
@@ -297,26 +280,26 @@ _SECTIONED = {"$schema", "$id", "$comment", "$defs", "title", "description", "ty
               "additionalProperties"}
 
 
-@cache
-def _valid_sections(schema_path: Path = SCHEMA_PATH) -> set[tuple[str, bytes]]:
-    """Top-level fields (name and a digest of the value) found valid against the schema at `schema_path`."""
-    return set()
+def _valid_sections(policy: Policy) -> set[tuple[str, bytes]]:
+    """Top-level fields (name and a digest of the value) found valid against the policy's schema,
+    kept with the policy."""
+    return policy.derived("valid-sections", set)
 
 
-def _known_valid(data: Any, schema_path: Path) -> bool:
+def _known_valid(data: Any, policy: Policy) -> bool:
     """Whether the schema finds nothing wrong with `data`, field by field, each field's value judged
     once per process (and schema): the versions of a model in its history, or the two sides of a
     diff, share most of their fields. Only validity is remembered: a document with any fault is
     checked whole by the caller, so every message is the validator's own."""
-    root = load_schema(schema_path)
+    root = policy.schema
     properties = root.get("properties", {})
     if (not isinstance(data, dict) or not set(root) <= _SECTIONED or root.get("type") != "object"
             or root.get("additionalProperties") is not False or not isinstance(properties, dict)
             or any(name not in data for name in root.get("required", ()))
             or any(name not in properties for name in data)):
         return False
-    valid = _valid_sections(schema_path)
-    validator = _validator(schema_path)
+    valid = _valid_sections(policy)
+    validator = policy.validator
     for name, value in data.items():
         # repr, not JSON: it tells 1 from "1", 1.0 and True, and takes any key the loader allows.
         digest = hashlib.blake2b(repr(value).encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -328,11 +311,11 @@ def _known_valid(data: Any, schema_path: Path) -> bool:
     return True
 
 
-def _schema_check(document: Document, schema_path: Path) -> tuple[list[Problem], list[FieldPath]]:
+def _schema_check(document: Document, policy: Policy) -> tuple[list[Problem], list[FieldPath]]:
     """The schema's problems, and the path of every value the schema found fault with."""
-    root = load_schema(schema_path)
-    known_valid = _known_valid(document.data, schema_path)
-    errors = [] if known_valid else list(_validator(schema_path).iter_errors(document.data))
+    root = policy.schema
+    known_valid = _known_valid(document.data, policy)
+    errors = [] if known_valid else list(policy.validator.iter_errors(document.data))
     kinds_and_problems = [found for error in errors for found in _schema_problems(document, error, root)]
     # A value that breaks its pattern often breaks its format too (an email without "@"): say it once.
     pattern_paths = {problem.path for kind, problem in kinds_and_problems if kind == "pattern"}
@@ -344,8 +327,8 @@ def _schema_check(document: Document, schema_path: Path) -> tuple[list[Problem],
     return list(found.values()), [tuple(error.absolute_path) for error in errors]
 
 
-def schema_problems(document: Document, schema_path: Path = SCHEMA_PATH) -> list[Problem]:
-    return _schema_check(document, schema_path)[0]
+def schema_problems(document: Document, policy: Policy) -> list[Problem]:
+    return _schema_check(document, policy)[0]
 
 
 # --- references between entries --------------------------------------------------------------
@@ -480,10 +463,10 @@ def reference_problems(
     return problems, index
 
 
-def _version_problem(document: Document, schema_path: Path) -> Problem | None:
+def _version_problem(document: Document, policy: Policy) -> Problem | None:
     """A model written for another schema version: one problem saying what to do, not one per field."""
     version = document.data.get("schema_version", 1)
-    current = load_schema(schema_path)["properties"]["schema_version"].get("const")
+    current = policy.schema["properties"]["schema_version"].get("const")
     if version == current or not isinstance(version, int) or isinstance(version, bool):
         return None  # the schema itself says what is wrong with a value that is not a number
     where = ("schema_version",) if "schema_version" in document.data else ()
@@ -496,7 +479,7 @@ def _version_problem(document: Document, schema_path: Path) -> Problem | None:
                                    f"tool's {current}: update the tool")
 
 
-def consistency_problems(document: Document) -> list[Problem]:
+def consistency_problems(document: Document, policy: Policy) -> list[Problem]:
     """What the schema cannot say: a cookie named both ways, and a site's trackers whose consent
     category the site's banner does not offer."""
     data = document.data
@@ -508,7 +491,7 @@ def consistency_problems(document: Document) -> list[Problem]:
                                     "vary), not both; keep one, or list the two as separate cookies"))
     trackers = {tracker.get("id"): tracker for tracker in data.get("trackers") or [] if isinstance(tracker, dict)}
     # A kind the schema does not know is reported by the schema; it is no category here.
-    known = set(load_schema()["$defs"]["consent_category"]["enum"])
+    known = set(policy.schema["$defs"]["consent_category"]["enum"])
     for number, site in _entries(data, "sites"):
         categories = site.get("consent_categories")
         if not isinstance(categories, list):
@@ -538,19 +521,18 @@ def consistency_problems(document: Document) -> list[Problem]:
     return problems
 
 
-def validate(document: Document, schema_path: Path = SCHEMA_PATH) -> Validation:
-    """All problems at once; a Model only when there is no error."""
-    wrong_version = _version_problem(document, schema_path)
+def validate(document: Document, policy: Policy) -> Validation:
+    """All problems at once (against the policy's schema); a Model only when there is no error."""
+    wrong_version = _version_problem(document, policy)
     if wrong_version is not None:
         return Validation([wrong_version], None)
-    problems, faulty_paths = _schema_check(document, schema_path)
+    problems, faulty_paths = _schema_check(document, policy)
     reference_found, index = reference_problems(document, faulty_paths)
     problems.extend(reference_found)
-    problems.extend(consistency_problems(document))
+    problems.extend(consistency_problems(document, policy))
     problems.sort(key=lambda p: p.sort_key)
     model = None if any(p.severity == "error" for p in problems) else Model(document, index)
     return Validation(problems, model)
 
 
-__all__ = ["COLLECTIONS", "REFERENCES", "Model", "Validation", "format_path", "load_schema",
-           "validate", "walk"]
+__all__ = ["COLLECTIONS", "REFERENCES", "Model", "Validation", "format_path", "validate", "walk"]

@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.policy import Policy, load_policy
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 REAL_MODEL = PROJECT_ROOT / "data" / "processing.yaml"
+POLICY_DIR = PROJECT_ROOT / "policy"
+# The project's policy, read once for the tests that call the stages directly.
+POLICY: Policy = load_policy(POLICY_DIR)
 BIN = Path(sys.executable).parent
 # FILE:LINE:COL: field.path: message. The path has no colon of its own (odd names are escaped).
 LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<path>[^:]+): (?P<message>.+)$")

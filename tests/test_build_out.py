@@ -7,14 +7,16 @@ repository itself: a wrong --out there would delete it.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import CliResult, edited, run_script
+from conftest import POLICY, CliResult, edited, run_script
 from mkdocs.commands.build import build as mkdocs_build_in_process
 from mkdocs.config import load_config
 from sitekit import REAL_MODEL, copy_project, mkdocs_build
@@ -23,9 +25,10 @@ from test_history import edited as model_text
 
 from generator.build import MARKER, MARKER_TEXT
 from generator.check import check as check_model
-from generator.mkdocs_plugin import forget_policy_caches
 from generator.pipeline import read_model
+from generator.policy import Policy, load_policy
 from generator.render import render_site
+from generator.validate import validate
 
 REFUSED_FOLDER = "choose an empty or new folder"
 SKIPPED = "is left out of the version history: it does not validate against today's schema"
@@ -238,15 +241,40 @@ def test_a_second_build_in_the_same_process_reads_the_edited_policy(
     assert "Not stated in this version of the statement." not in second
 
 
-def test_forgetting_the_policy_caches_empties_every_cache_of_the_core() -> None:
-    model = read_model(REAL_MODEL).model
-    render_site(model)
-    check_model(model)
-    caches = {f"{name}.{attribute}": value
+def test_two_policies_in_one_process_each_give_their_own_wording(tmp_path: Path) -> None:
+    """The policy is passed to the stages, not kept by them: renders alternating between two policy
+    folders each use their own, and validation uses the schema of the policy it is given."""
+    edited_policy = tmp_path / "policy"
+    shutil.copytree(POLICY.folder, edited_policy)
+    texts = edited_policy / "texts" / "en.yaml"
+    texts.write_text(edited(texts.read_text(encoding="utf-8"),
+                            "not_stated: Not stated in this version of the statement.",
+                            "not_stated: Left open by the legal team for now."), encoding="utf-8")
+    schema = edited_policy / "processing.schema.json"
+    stricter = json.loads(schema.read_text(encoding="utf-8"))
+    stricter["required"].append("sv_only")
+    schema.write_text(json.dumps(stricter), encoding="utf-8")
+    other = load_policy(edited_policy)
+    model = read_model(REAL_MODEL, POLICY).model
+
+    def services(policy: Policy) -> str:
+        return "".join(page.markdown for page in render_site(model, policy).pages
+                       if page.path.startswith("privacy/services/"))
+
+    for _ in range(2):
+        assert "Left open by the legal team for now\\." in services(other)
+        assert "Not stated in this version of the statement\\." in services(POLICY)
+        assert "Left open" not in services(POLICY)
+    assert validate(model.document, POLICY).model is not None
+    assert ["sv_only" in problem.message for problem in validate(model.document, other).errors] == [True]
+
+
+def test_no_module_of_the_core_keeps_a_cache() -> None:
+    """What is read from the policy lives in the Policy object only (no functools cache to forget)."""
+    model = read_model(REAL_MODEL, POLICY).model
+    render_site(model, POLICY)
+    check_model(model, POLICY)
+    caches = [f"{name}.{attribute}"
               for name, module in list(sys.modules.items()) if name.startswith("generator.")
-              for attribute, value in vars(module).items() if callable(getattr(value, "cache_info", None))}
-    assert {"generator.validate.load_schema", "generator.validate._validator", "generator.render.load_texts",
-            "generator.render.load_eea", "generator.check.load_catalogue", "generator.diff.load_wording"} <= set(caches)
-    assert any(value.cache_info().currsize for value in caches.values())
-    forget_policy_caches()
-    assert {name: value.cache_info().currsize for name, value in caches.items()} == dict.fromkeys(caches, 0)
+              for attribute, value in vars(module).items() if callable(getattr(value, "cache_info", None))]
+    assert caches == []

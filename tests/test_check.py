@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import POLICY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,9 +24,9 @@ from generator.check import (
     check,
     count,
     implemented_rules,
-    load_catalogue,
 )
 from generator.load import load_file
+from generator.policy import read_catalogue
 from generator.render import render_site
 from generator.validate import validate
 
@@ -46,10 +47,10 @@ def findings_for(text: str, folder: Path) -> list[Finding]:
     """Write `text` as a model file, load and validate it (it must be valid, without warnings), check it."""
     path = folder / "processing.yaml"
     path.write_text(text, encoding="utf-8")
-    validation = validate(load_file(path, str(path)))
+    validation = validate(load_file(path, str(path)), POLICY)
     assert validation.model is not None, [p.format() for p in validation.problems]
     assert validation.problems == [], [p.format() for p in validation.problems]
-    return check(validation.model)
+    return check(validation.model, POLICY)
 
 
 def position(text: str, line_start: str, token: str, after: str | None = None) -> tuple[int, int]:
@@ -319,7 +320,7 @@ def test_breaking_one_rule_reports_that_rule_alone(case: Break, complete_text: s
     assert finding.at == case.path
     line_start, token, *after = case.where
     assert (finding.location.line, finding.location.column) == position(text, line_start, token, *after)
-    assert finding.source == load_catalogue().rule(case.rule).source
+    assert finding.source == POLICY.catalogue.rule(case.rule).source
     for words in case.says:
         assert words in finding.message
     assert not finding.acknowledged and finding.reason is None
@@ -330,9 +331,9 @@ def test_a_model_breaking_a_rule_still_renders(case: Break, complete_text: str, 
     """A model with a gap is valid, so the site must build from it and show the gap, not crash."""
     path = tmp_path / "processing.yaml"
     path.write_text(edited(complete_text, *case.changes), encoding="utf-8")
-    model = validate(load_file(path, str(path))).model
+    model = validate(load_file(path, str(path)), POLICY).model
     assert model is not None
-    pages = {page.path: page.markdown for page in render_site(model).pages}
+    pages = {page.path: page.markdown for page in render_site(model, POLICY).pages}
     assert "privacy/index.md" in pages
     if case.rule == "tracker-transfer":
         site_page = next(markdown for path, markdown in pages.items() if "Site statistics" in markdown
@@ -341,13 +342,13 @@ def test_a_model_breaking_a_rule_still_renders(case: Break, complete_text: str, 
 
 
 def test_every_rule_of_the_catalogue_is_implemented_and_broken_by_a_test() -> None:
-    catalogue = set(load_catalogue().rules)
+    catalogue = set(POLICY.catalogue.rules)
     assert implemented_rules() == catalogue
     assert {case.rule for case in BREAKS} | set(ACKNOWLEDGEMENT_RULES) == catalogue
 
 
 def test_catalogue_rules_are_complete_and_cite_their_source() -> None:
-    for rule in load_catalogue().rules.values():
+    for rule in POLICY.catalogue.rules.values():
         assert rule.severity in ("error", "warning")
         assert rule.summary and rule.message
         if rule.id not in ACKNOWLEDGEMENT_RULES:
@@ -361,7 +362,7 @@ def test_a_malformed_catalogue_is_refused(tmp_path: Path) -> None:
                      "rules:\n  - id: a-rule\n    severity: fatal\n    source: GDPR Art. 1\n    summary: s\n"
                      "    checklist: c\n    message: m\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="severity 'fatal'"):
-        load_catalogue(rules)
+        read_catalogue(rules, POLICY.eea)
 
 
 # --- what the rules leave alone, and their other cases -----------------------------------------
@@ -564,9 +565,9 @@ def test_checking_is_deterministic(tmp_path: Path) -> None:
 
 @cache
 def acknowledgement_paths() -> dict[tuple[str, str], str]:
-    model = validate(load_file(REAL_MODEL)).model
+    model = validate(load_file(REAL_MODEL), POLICY).model
     assert model is not None
-    return {(f.rule, f.at): acknowledgement_path(f, model.data) for f in check(model)}
+    return {(f.rule, f.at): acknowledgement_path(f, model.data) for f in check(model, POLICY)}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -597,7 +598,7 @@ def test_readme_status_matches_the_real_model(tmp_path: Path) -> None:
     for rule in {rule for rule, _ in REAL_FINDINGS}:
         shown = "processor-appendix-…" if rule.startswith("processor-appendix-") else rule
         assert f"`{shown}`" in open_findings, rule
-    for rule in load_catalogue().rules:
+    for rule in POLICY.catalogue.rules:
         assert rule.removeprefix("processor-appendix").removeprefix("acknowledgement") in status, rule
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CliResult, edited
+from conftest import POLICY, POLICY_DIR, CliResult, edited
 from test_diff_git import MODEL, commit, git
 
 from generator.check import Counts, Finding, count
@@ -259,7 +259,7 @@ def test_a_repository_without_commits_has_every_finding_new(
     (repository / "data").mkdir(parents=True)
     git(repository, "init", "-q", "-b", "main")
     write(repository, real_text)
-    result = cli_process("check", "--baseline", "HEAD", str(MODEL), cwd=repository)
+    result = cli_process("check", "--baseline", "HEAD", str(MODEL), "--policy", POLICY_DIR, cwd=repository)
     assert result.code == 1
     assert result.lines[-1].endswith("(the repository has no commits yet, so every finding counts as new)")
 
@@ -306,7 +306,7 @@ def without(text: str, ident: str) -> str:
 
 
 def real_findings(text: str) -> list[Finding]:
-    return check_model(read_model_bytes(text.encode(), "processing.yaml").model)
+    return check_model(read_model_bytes(text.encode(), "processing.yaml", POLICY).model, POLICY)
 
 
 def legal_basis_findings(findings: list[Finding]) -> dict[str, bool]:

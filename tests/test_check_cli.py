@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CliResult, edited, run_script
+from conftest import POLICY, CliResult, edited, run_script
 
-from generator.check import Finding, check, load_catalogue
+from generator.check import Finding, check
 from generator.load import load_file
 from generator.validate import validate
 
@@ -78,13 +78,13 @@ def test_the_real_model_lists_every_finding_of_the_stage_located_with_its_source
     result = run_script("check")
     assert result.code == 1, result.stderr
     *finding_lines, summary = result.lines
-    expected = check(validate(load_file(REAL_MODEL, "data/processing.yaml")).model)  # type: ignore[arg-type]
+    expected = check(validate(load_file(REAL_MODEL, "data/processing.yaml"), POLICY).model, POLICY)  # type: ignore[arg-type]
     by_rule: dict[str, list[Finding]] = {}
     for finding in expected:
         by_rule.setdefault(finding.rule, []).append(finding)
     assert [FINDING.match(line) or GROUP.match(line) for line in finding_lines], finding_lines
     assert [(GROUP.match(line) or FINDING.match(line))["rule"] for line in finding_lines] == list(by_rule)  # type: ignore[index]
-    catalogue = load_catalogue()
+    catalogue = POLICY.catalogue
     for line, (rule, group) in zip(finding_lines, by_rule.items(), strict=True):
         first = group[0]
         if len(group) == 1:

@@ -10,15 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REAL_MODEL, CliResult
+from conftest import POLICY, REAL_MODEL, CliResult
 
-from generator.diff import ENTRY_KEYS, NOT_COMPARED, describe_changes, diff_models, format_text, load_wording
+from generator.diff import ENTRY_KEYS, NOT_COMPARED, describe_changes, diff_models, format_text
 from generator.history import History, Version, date_versions
 from generator.load import load_file
-from generator.paths import POLICY_DIR
 from generator.pipeline import read_model, read_model_bytes
 from generator.render import CHANGES_PAGE, LANGUAGES, render_site
-from generator.validate import load_schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 BASE = FIXTURES / "base.yaml"
@@ -221,17 +219,17 @@ def test_the_real_model_in_words(real_text: str, write_model: Callable[..., Path
 
 
 def test_describe_changes_gives_the_history_the_same_sentences(base_text: str) -> None:
-    old = read_model(BASE).model
+    old = read_model(BASE, POLICY).model
     new_text = raised(edit(base_text, ("    lifetime: P1Y\n", "    lifetime: P2Y\n")))
-    new = read_model_bytes(new_text.encode(), "new.yaml").model
+    new = read_model_bytes(new_text.encode(), "new.yaml", POLICY).model
     expected = ["Tracker “Statistics cookie”: lifetime changed from 1 year to 2 years."]
-    assert describe_changes(old, new) == expected
-    assert describe_changes(old, old) == []
-    assert diff_models(old, new).changes[0].path == "trackers[1].lifetime"
+    assert describe_changes(old, new, POLICY) == expected
+    assert describe_changes(old, old, POLICY) == []
+    assert diff_models(old, new, POLICY).changes[0].path == "trackers[1].lifetime"
 
     # As the site's changes page uses it.
     history = History(date_versions([Version(new, "working tree"), Version(old, "abc")], date(2026, 10, 1)), ())
-    site = render_site(new, history=history, describe_changes=describe_changes)
+    site = render_site(new, POLICY, history=history, describe_changes=describe_changes)
     changes_page = next(page for page in site.pages if page.path == CHANGES_PAGE)
     assert "Tracker “Statistics cookie”: lifetime changed from 1 year to 2 years\\." in changes_page.markdown
 
@@ -255,8 +253,8 @@ def _schema_places(schema: dict[str, Any], root: dict[str, Any], place: str = ""
 
 
 def test_every_field_of_the_schema_has_words_for_readers() -> None:
-    wording = load_wording(POLICY_DIR, "en")
-    schema = load_schema()
+    wording = POLICY.wording_in("en")
+    schema = POLICY.schema
     places = {place for place in _schema_places(schema, schema) if place.split(".")[0] not in NOT_COMPARED}
     # Lists of entries are named by their entries' kind and title; every other field by its label.
     labelled = places - set(ENTRY_KEYS)
@@ -285,17 +283,17 @@ def not_visible_printed(result: CliResult) -> list[str]:
 
 
 def model_of(text: str) -> Any:
-    return read_model_bytes(text.encode(), "model.yaml").model
+    return read_model_bytes(text.encode(), "model.yaml", POLICY).model
 
 
 def pages_differ(old_text: str, new_text: str) -> bool:
     """Whether any page of the site differs (the version and date of both sides made the same)."""
     old, new = model_of(old_text), model_of(new_text)
     old_data = {**old.data, "version": new.data["version"], "effective_date": new.data["effective_date"]}
-    old = read_model_bytes(json.dumps(old_data).encode(), "old.yaml").model
+    old = read_model_bytes(json.dumps(old_data).encode(), "old.yaml", POLICY).model
     today = date.fromisoformat(new.data["effective_date"])
-    return any(render_site(old, today=today, language=language) != render_site(new, today=today, language=language)
-               for language in LANGUAGES)
+    return any(render_site(old, POLICY, today=today, language=language)
+               != render_site(new, POLICY, today=today, language=language) for language in LANGUAGES)
 
 
 def diff_of(old_text: str, new_text: str, write_model: Callable[..., Path],
@@ -378,7 +376,7 @@ def test_renaming_a_tracker_moves_its_anchor(
     assert visible_printed(result) == [
         "Tracker “Statistics cookie”: page address changed from “privacy/sites/website/#stats-cookie” to "
         "“privacy/sites/website/#statistics-cookie”."]
-    site = render_site(model_of(new), today=date(2026, 9, 1))
+    site = render_site(model_of(new), POLICY, today=date(2026, 9, 1))
     page = next(page for page in site.pages if page.path == "privacy/sites/website.md")
     assert "{#statistics-cookie}" in page.markdown
 
@@ -431,13 +429,13 @@ def test_the_page_addresses_the_diff_names_are_the_pages_rendered(base_text: str
                                        "  - id: exempel-website\n    name: {en: Exempel website}"),
                            ("  - id: booking\n", "  - id: bookings\n"),
                            ("    services: [booking]\n", "    services: [bookings]\n")))
-    old, new = read_model(BASE).model, model_of(new_text)
-    addresses = [change for change in diff_models(old, new).changes if change.action == "address_changed"]
+    old, new = read_model(BASE, POLICY).model, model_of(new_text)
+    addresses = [change for change in diff_models(old, new, POLICY).changes if change.action == "address_changed"]
     assert len(addresses) == 2
     for change in addresses:
         for model, address in ((old, change.before), (new, change.after)):
             page = address.strip("“”").removesuffix("/") + ".md"
-            assert page in {page.path for page in render_site(model, today=date(2026, 9, 1)).pages}
+            assert page in {page.path for page in render_site(model, POLICY, today=date(2026, 9, 1)).pages}
 
 
 def test_a_translation_is_visible_only_where_its_language_is_published(
@@ -454,7 +452,7 @@ def test_a_translation_is_visible_only_where_its_language_is_published(
     assert sentence.startswith("The introduction changed from en: “This statement explains")
     assert "sv: “Den här texten förklarar hur Exempel hanterar personuppgifter.”" in sentence
 
-    english_only = diff_models(model_of(base_text), model_of(new), languages=("en",))
+    english_only = diff_models(model_of(base_text), model_of(new), POLICY, languages=("en",))
     assert english_only.visible_changes == () and english_only.not_raised == ()
     assert [change.field for change in english_only.hidden_changes] == ["statement.introduction"]
     assert "Den här texten" in format_text(english_only).split("Not visible on the site:\n")[1]

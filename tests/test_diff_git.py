@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CliResult
+from conftest import POLICY_DIR, CliResult
 
 FIXTURE = Path(__file__).parent / "fixtures" / "diff" / "base.yaml"
 MODEL = Path("data") / "processing.yaml"
@@ -35,6 +36,10 @@ def git(repository: Path, *arguments: str) -> str:
 
 
 def commit(repository: Path, text: str, message: str, path: Path = MODEL) -> str:
+    """Commit `text` as the model; the first commit also adds the project's policy folder, which the
+    commands find at the root of the repository holding the model."""
+    if not (repository / "policy").exists():
+        shutil.copytree(POLICY_DIR, repository / "policy")
     (repository / path).parent.mkdir(parents=True, exist_ok=True)
     (repository / path).write_text(text, encoding="utf-8")
     git(repository, "add", "-A")

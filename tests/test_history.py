@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from conftest import POLICY
 from sitekit import BIN, REAL_MODEL, copy_project, mkdocs_build
 
 from generator.history import Version, build_date, date_versions, read_history
@@ -75,8 +76,8 @@ def article(site: Path, page: str) -> str:
 
 def test_history_reads_one_version_per_number_with_its_last_commit(three_versions: Path) -> None:
     model_path = three_versions / "data" / "processing.yaml"
-    current = read_model(model_path).model
-    history = read_history(current, model_path, date(2026, 11, 25), "data/processing.yaml")
+    current = read_model(model_path, POLICY).model
+    history = read_history(current, model_path, date(2026, 11, 25), "data/processing.yaml", POLICY)
     assert [(e.version.number, e.status) for e in history.entries] == [
         ("2.0.0", "announced"), ("1.1.0", "in-force"), ("1.0.0", "superseded")]
     oldest = history.entries[-1].version.model.data
@@ -150,7 +151,7 @@ def test_a_build_outside_git_has_just_the_current_version(tmp_path: Path) -> Non
 
 
 def test_statuses_follow_effective_dates_and_the_build_day() -> None:
-    current = read_model(REAL_MODEL).model
+    current = read_model(REAL_MODEL, POLICY).model
     only = date_versions([Version(current, "working tree")], date(2000, 1, 1))
     assert [entry.status for entry in only] == ["announced"]
     assert build_date({"SOURCE_DATE_EPOCH": BUILD_DAY_EPOCH}) == date(2026, 11, 25)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from babel import Locale
+from conftest import POLICY
 from injection import injection_model_text
 from sitekit import BIN, PROJECT_ROOT, REAL_MODEL, copy_project, mkdocs_build
 
@@ -122,9 +123,9 @@ def test_the_swedish_pages_speak_swedish(two_versions_site: Path) -> None:
 
 def test_a_text_without_swedish_is_marked_as_english_on_the_swedish_pages() -> None:
     text = COMPLETE.read_text(encoding="utf-8")
-    model = read_model_bytes(text.encode(), "complete.yaml").model
-    swedish = render_site(model, language="sv").pages[0].markdown
-    english = render_site(model, language="en").pages[0].markdown
+    model = read_model_bytes(text.encode(), "complete.yaml", POLICY).model
+    swedish = render_site(model, POLICY, language="sv").pages[0].markdown
+    english = render_site(model, POLICY, language="en").pages[0].markdown
     introduction = model.data["statement"]["introduction"]["en"]
     first_words = " ".join(introduction.split()[:2])
     assert re.search(rf'<span lang="en">{re.escape(first_words)}', swedish)
@@ -174,18 +175,18 @@ def test_the_templates_hold_no_wording_of_their_own() -> None:
 
 @pytest.mark.parametrize(("language", "expected"), [("en", "25 November 2026"), ("sv", "25 november 2026")])
 def test_dates_are_written_in_the_pages_language(language: str, expected: str) -> None:
-    assert Renderer(language=language).long_date(date(2026, 11, 25)) == expected
+    assert Renderer(POLICY, language=language).long_date(date(2026, 11, 25)) == expected
 
 
 def test_every_country_code_has_a_name_in_both_languages() -> None:
     codes = sorted(code for code in Locale.parse("en").territories if re.fullmatch(r"[A-Z]{2}", code))
     assert len(codes) > 240
     for language in ("en", "sv"):
-        renderer = Renderer(language=language)
+        renderer = Renderer(POLICY, language=language)
         for code in codes:
             assert renderer.country(code) != code, (language, code)
-    assert Renderer(language="sv").country("FR") == "Frankrike"
-    assert Renderer(language="en").country("FR") == "France"
+    assert Renderer(POLICY, language="sv").country("FR") == "Frankrike"
+    assert Renderer(POLICY, language="en").country("FR") == "France"
 
 
 def test_build_command_writes_the_pages_of_one_language(tmp_path: Path) -> None:

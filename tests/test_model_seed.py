@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PROJECT_ROOT, REAL_MODEL
+from conftest import POLICY, PROJECT_ROOT, REAL_MODEL
 
 from generator.load import load_file
 from generator.validate import validate
@@ -60,7 +60,7 @@ def find(collection: str, field: str, *phrases: str) -> dict[str, Any]:
 # --- valid, with no warnings ---------------------------------------------------------------------
 
 def test_real_model_validates_with_no_errors_and_no_warnings() -> None:
-    validation = validate(DOCUMENT)
+    validation = validate(DOCUMENT, POLICY)
     assert [p.format() for p in validation.problems] == []
     assert validation.model is not None
 

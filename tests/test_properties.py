@@ -18,17 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LOCATED, REAL_MODEL, SUMMARY
+from conftest import LOCATED, POLICY, REAL_MODEL, SUMMARY
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.diff import diff_models, load_wording, sentence, sentences
+from generator.diff import diff_models, sentence, sentences
 from generator.load import Document, load_file, load_text
-from generator.paths import POLICY_DIR
 from generator.problems import InputError
 from generator.render import LANGUAGES, render_site
-from generator.validate import COLLECTIONS, REFERENCES, Model, load_schema, validate, walk
+from generator.validate import COLLECTIONS, REFERENCES, Model, validate, walk
 
 REAL_TEXT = REAL_MODEL.read_text(encoding="utf-8")
 REAL_LINES = REAL_TEXT.splitlines(keepends=True)
@@ -222,7 +221,7 @@ def _is_text(value: Any) -> bool:
 def _schema_at(path: tuple[Any, ...]) -> dict[str, Any]:
     """The schema of the value at `path`, with its references and alternatives resolved (the branch
     that holds fields or items), plus whether null is allowed there and whether the field is required."""
-    root = load_schema()
+    root = POLICY.schema
 
     def resolved(schema: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in schema:
@@ -296,7 +295,7 @@ def _candidate_edits(data: dict[str, Any]) -> list[Edit]:
 
 
 def _model(data: dict[str, Any]) -> Model | None:
-    return validate(Document("model.yaml", data, {}, {})).model
+    return validate(Document("model.yaml", data, {}, {}), POLICY).model
 
 
 EDITS = tuple(_candidate_edits(load_file(DIFF_BASE).data))
@@ -310,7 +309,7 @@ def _site(model: Model, version_of: Model) -> tuple[Any, ...]:
     assert stamped is not None
     pages: list[Any] = []
     for language in LANGUAGES:  # the site is made in each
-        site = render_site(stamped, today=date.fromisoformat(data["effective_date"]), language=language)
+        site = render_site(stamped, POLICY, today=date.fromisoformat(data["effective_date"]), language=language)
         # Titles go into HTML (navigation, <title>), where a run of whitespace shows as one space.
         pages += [(language, page.path, " ".join(page.title.split()), page.markdown) for page in site.pages]
         pages += [(language, *file) for file in site.files]
@@ -335,16 +334,16 @@ def test_the_diff_reports_a_visible_change_exactly_when_a_page_differs(before: l
     assume(old is not None and new is not None)
     assert old is not None and new is not None
 
-    diff = diff_models(old, new)
+    diff = diff_models(old, new, POLICY)
     pages_differ = _site(old, new) != _site(new, new)
     note(f"edits: {[name for name, _ in chosen_before]} then {[name for name, _ in chosen_after]}")
     note(f"visible: {sentences(diff)}")
-    note(f"not visible: {[sentence(c, load_wording(POLICY_DIR, 'en')) for c in diff.hidden_changes]}")
+    note(f"not visible: {[sentence(c, POLICY.wording_in('en')) for c in diff.hidden_changes]}")
     # Every change reported as visible comes with a page that differs, and every difference on a page
     # comes with a change reported as visible.
     assert bool(diff.visible_changes) == pages_differ
     if not pages_differ:
         assert diff.not_raised == ()
     for change in diff.changes:
-        text = sentence(change, load_wording(POLICY_DIR, "en"))
+        text = sentence(change, POLICY.wording_in("en"))
         assert text and not re.search(r" (?:to|from) \.|  |\{|\}", text), text

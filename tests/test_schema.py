@@ -8,10 +8,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import PROJECT_ROOT, REAL_MODEL
+from conftest import POLICY, PROJECT_ROOT, REAL_MODEL
 
 from generator.load import load_file
-from generator.paths import SCHEMA_PATH
+
+SCHEMA_PATH = POLICY.schema_path
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 SCHEMA_LINE = "# yaml-language-server: $schema=../policy/processing.schema.json"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import POLICY
 from injection import MARKERS, PAYLOAD, injection_model_text
 from linkwalk import parse
 from scenarios import (
@@ -256,7 +257,7 @@ def test_service_appendix_tells_none_from_not_stated() -> None:
     assert none != fixture and gap != fixture and empty != fixture
 
     def appendix(text: str) -> str:
-        pages = render_site(read_model_bytes(text.encode(), "fixture.yaml").model).pages
+        pages = render_site(read_model_bytes(text.encode(), "fixture.yaml", POLICY).model, POLICY).pages
         markdown = next(page.markdown for page in pages if page.path.startswith("privacy/services/"))
         return markdown.replace("\\", "")  # Markdown escapes aside
 

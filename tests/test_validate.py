@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REAL_MODEL, edited
+from conftest import POLICY, REAL_MODEL, edited
 
 from generator.load import load_file, load_text
 from generator.problems import closest, format_path, suggestion
@@ -28,11 +28,11 @@ def data_with(collection: str, pattern: tuple[str, ...] | None = None) -> dict[s
 
 def validate_data(data: dict[str, Any]) -> Validation:
     """Validate `data` written out as a YAML file, so that locations are real ones."""
-    return validate(load_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "model.yaml"))
+    return validate(load_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "model.yaml"), POLICY)
 
 
 def validate_text(text: str) -> Validation:
-    return validate(load_text(text, "model.yaml"))
+    return validate(load_text(text, "model.yaml"), POLICY)
 
 
 def lines(validation: Validation) -> list[str]:
@@ -46,7 +46,7 @@ def real_text() -> str:
 # --- the real model ------------------------------------------------------------------------------
 
 def test_real_model_is_valid_and_indexed_by_id() -> None:
-    validation = validate(load_file(REAL_MODEL))
+    validation = validate(load_file(REAL_MODEL), POLICY)
     assert validation.problems == []
     assert validation.model is not None
     for collection in COLLECTIONS:
@@ -152,7 +152,7 @@ def test_duplicate_id_is_an_error_naming_the_first(collection: str) -> None:
     first = data[collection][0]
     data[collection].append(copy.deepcopy(first))
     document = load_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "model.yaml")
-    validation = validate(document)
+    validation = validate(document, POLICY)
     [error] = validation.errors
     assert error.path == (collection, len(data[collection]) - 1, "id")
     first_line = document.locate((collection, 0, "id")).line

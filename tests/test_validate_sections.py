@@ -12,10 +12,11 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import POLICY
 
 from generator.load import load_file
 from generator.problems import FieldPath
-from generator.validate import load_schema, schema_problems, validate
+from generator.validate import schema_problems, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -54,27 +55,28 @@ def replaced(data: dict[str, Any], path: FieldPath, value: Any) -> dict[str, Any
 @pytest.fixture(scope="module")
 def plain() -> jsonschema.Draft202012Validator:
     """The schema's validator with nothing remembered, as check-jsonschema would run it."""
-    return jsonschema.Draft202012Validator(load_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(POLICY.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 @pytest.mark.parametrize("fixture", ["complete.yaml", "diff/base.yaml"])
 def test_a_remembered_field_never_hides_a_fault(fixture: str, plain: jsonschema.Draft202012Validator) -> None:
     document = load_file(FIXTURES / fixture)
-    assert validate(document).model is not None  # every field of the valid model is now remembered
+    assert validate(document, POLICY).model is not None  # every field of the valid model is now remembered
     paths = list(leaves(document.data))
     for path in paths[:: max(1, len(paths) // 120)]:
         data = replaced(document.data, path, broken(value_at(document.data, path)))
         changed = type(document)(document.file, data, document.value_locations, document.key_locations)
         errors = list(plain.iter_errors(data))
-        problems = schema_problems(changed)
+        problems = schema_problems(changed, POLICY)
         assert bool(problems) == bool(errors), (path, problems, [error.message for error in errors])
     # An unknown field, and a missing one, are judged at the top, never remembered.
     extra = type(document)(document.file, {**document.data, "extra": 1}, document.value_locations,
                            document.key_locations)
-    assert schema_problems(extra)
+    assert schema_problems(extra, POLICY)
     missing = {key: value for key, value in document.data.items() if key != "controller"}
-    assert schema_problems(type(document)(document.file, missing, document.value_locations, document.key_locations))
-    assert schema_problems(document) == []
+    assert schema_problems(type(document)(document.file, missing, document.value_locations, document.key_locations),
+                           POLICY)
+    assert schema_problems(document, POLICY) == []
 
 
 def value_at(data: Any, path: FieldPath) -> Any:
@@ -85,8 +87,8 @@ def value_at(data: Any, path: FieldPath) -> Any:
 
 def test_the_same_text_and_number_are_told_apart(plain: jsonschema.Draft202012Validator) -> None:
     document = load_file(FIXTURES / "diff" / "base.yaml")
-    assert schema_problems(document) == []
+    assert schema_problems(document, POLICY) == []
     as_number = replaced(document.data, ("version",), 2)  # remembered "2.0.0" must not vouch for it
     problems = schema_problems(type(document)(document.file, as_number, document.value_locations,
-                                              document.key_locations))
+                                              document.key_locations), POLICY)
     assert [problem.path for problem in problems] == [("version",)]

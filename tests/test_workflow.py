@@ -21,14 +21,14 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from conftest import LOCATED, PROJECT_ROOT
+from conftest import LOCATED, POLICY, PROJECT_ROOT
 from sitekit import BIN, REAL_MODEL, copy_project
 
 from generator.cli import build_parser
 from generator.diff import describe_changes, diff_models
 from generator.load import load_file, load_text
 from generator.pipeline import read_model
-from generator.validate import Model, load_schema, validate
+from generator.validate import Model, validate
 
 WORKFLOW = PROJECT_ROOT / ".github" / "workflows" / "privacy-statement.yml"
 PRE_COMMIT = PROJECT_ROOT / ".pre-commit-config.yaml"
@@ -348,13 +348,13 @@ def merged(data: dict[str, Any], snippet: dict[str, Any]) -> dict[str, Any]:
 
 
 def model_of(data: dict[str, Any]) -> Model:
-    validation = validate(load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "edited.yaml"))
+    validation = validate(load_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "edited.yaml"), POLICY)
     assert validation.model is not None, [problem.format() for problem in validation.errors]
     return validation.model
 
 
 def test_every_yaml_snippet_of_the_guide_fits_the_schema() -> None:
-    schema = load_schema()
+    schema = POLICY.schema
     partial = jsonschema.Draft202012Validator({**schema, "required": []},
                                               format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     snippets = guide_snippets()
@@ -365,13 +365,13 @@ def test_every_yaml_snippet_of_the_guide_fits_the_schema() -> None:
 
 
 def test_the_guide_adds_a_tracker_as_the_statement_then_says() -> None:
-    real = read_model(REAL_MODEL).model
+    real = read_model(REAL_MODEL, POLICY).model
     data = real.data
     for section in ("Example: add a tracker", "Raise the version and the effective date"):
         for snippet in guide_snippets(section):
             data = merged(data, snippet)
     edited = model_of(data)
-    assert describe_changes(real, edited) == [
+    assert describe_changes(real, edited, POLICY) == [
         "Recipient added: “Example Chat Ltd” (where it processes the data: United States; kinds of recipient: "
         "Processor acting on our behalf).",
         "Transfer of data to “Example Chat Ltd” in United States added (safeguards: Standard contractual clauses "
@@ -381,16 +381,16 @@ def test_the_guide_adds_a_tracker_as_the_statement_then_says() -> None:
         "company); consent category: Functional; lifetime: 1 year; consent: set only with your consent).",
         "Site “i-Centrum sites”: “Example Chat widget” added to trackers.",
     ]
-    assert diff_models(real, edited).not_raised == ()
+    assert diff_models(real, edited, POLICY).not_raised == ()
 
 
 def test_the_guide_shows_what_the_diff_says_of_its_retention_example() -> None:
-    real = read_model(REAL_MODEL).model
+    real = read_model(REAL_MODEL, POLICY).model
     snippets = guide_snippets()
     retention = next(s for s in snippets if "retention_policies" in s and s["retention_policies"][0]["period"])
     version = next(s for s in snippets if "version" in s)
     edited = model_of(merged(merged(real.data, retention), version))
-    said = describe_changes(real, edited)
+    said = describe_changes(real, edited, POLICY)
     assert said[0] == ("Retention rule “necessary-for-purpose”: storage period changed from not stated to "
                        "2 years from “your last contact with us”.")
     guide = " ".join(GUIDE.read_text(encoding="utf-8").replace("\n  >", "\n").split())

@@ -6,6 +6,7 @@ output folder it must not replace, which is a usage error here."""
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -15,8 +16,10 @@ from generator.commands.common import (
     EXIT_OK,
     UsageError,
     add_model_argument,
+    add_policy_argument,
     model_path,
     print_problems,
+    read_policy,
 )
 from generator.diff import describe_changes, renamed_ids
 from generator.history import History, build_date, read_history, skipped_messages
@@ -36,21 +39,22 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
         check_output(arguments.out, path)  # a usage error, reported before any work
     except OutputRefused as error:
         raise UsageError(str(error)) from None
+    policy = read_policy(arguments, path)
     try:
-        loaded = read_model(path)
+        loaded = read_model(path, policy)
     except InputError as error:
         print_problems(error.problems, out)
         print(f"{path}: not built: the model is not valid", file=out)
         return EXIT_INVALID
-    history = read_history(loaded.model, path, build_date(), str(path))
+    history = read_history(loaded.model, path, build_date(), str(path), policy)
     if history.problems:
         print_problems(history.problems, out)
         print(f"{path}: not built: the model is not valid", file=out)
         return EXIT_INVALID
     for line in skipped_warnings(history, str(path)):
         print(line, file=out)
-    site = render_site(loaded.model, history=history, describe_changes=describe_changes,
-                       find_renames=renamed_ids, language=arguments.language)
+    site = render_site(loaded.model, policy, history=history, describe_changes=partial(describe_changes, policy=policy),
+                       find_renames=partial(renamed_ids, policy=policy), language=arguments.language)
     try:
         written = write_pages(site, Path(arguments.out), path)
     except OutputRefused as error:
@@ -66,6 +70,7 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
 
 def configure(parser: argparse.ArgumentParser, name: str = "build") -> None:
     add_model_argument(parser)
+    add_policy_argument(parser)
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="the folder to write the pages into: a new or empty folder, or one an "
                              "earlier build wrote (it is replaced)")

@@ -18,15 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator.check import Counts, Finding, check, count, load_catalogue, new_since, one_line
+from generator.check import Counts, Finding, check, count, new_since, one_line
 from generator.commands.common import (
     EXIT_INVALID,
     EXIT_OK,
     UsageError,
     add_model_argument,
+    add_policy_argument,
     model_path,
     plural,
     print_problems,
+    read_policy,
     summary,
 )
 from generator.diff import renamed_ids
@@ -40,6 +42,7 @@ from generator.git import (
     revision_name,
 )
 from generator.pipeline import read_model, read_model_bytes
+from generator.policy import Catalogue, Policy
 from generator.problems import InputError, Problem, format_path
 from generator.validate import Model
 
@@ -94,13 +97,14 @@ def format_place(file: str, finding: Finding) -> str:
     return f"{file}:{finding.location.line}:{finding.location.column} {finding.at}{subject}"
 
 
-def format_group(file: str, group: Sequence[Finding]) -> str:
+def format_group(file: str, group: Sequence[Finding], catalogue: Catalogue) -> str:
     """One open rule found in several places, on one line: where the first is, the severity and rule,
-    how many places, what the rule asks for, its legal source, and every place with its FILE:LINE:COL."""
+    how many places, what the rule asks for (in `catalogue`), its legal source, and every place with
+    its FILE:LINE:COL."""
     if len(group) == 1:
         return format_finding(file, group[0])
     first = group[0]
-    rule = load_catalogue().rule(first.rule)
+    rule = catalogue.rule(first.rule)
     source = f" ({first.source})" if first.source else ""
     places = "; ".join(format_place(file, finding) for finding in group)
     return one_line(f"{file}:{first.location.line}:{first.location.column}: {first.severity} {first.rule}: "
@@ -118,11 +122,11 @@ def grouped(findings: Sequence[Finding], new: Sequence[bool]) -> list[tuple[list
 
 
 def _text_report(file: str, findings: Sequence[Finding], warnings: Sequence[Problem], baseline: Baseline | None,
-                 out: TextIO) -> None:
+                 catalogue: Catalogue, out: TextIO) -> None:
     print_problems(warnings, out)
     for group, new in grouped(findings, _is_new(findings, baseline)):
         known = "" if new or baseline is None else f" [already in {baseline.revision}]"
-        print(format_group(file, group) + known, file=out)
+        print(format_group(file, group, catalogue) + known, file=out)
     counts = count(findings)
     validation = f" (and {plural(len(warnings), 'validation warning')})" if warnings else ""
     since = f"; {baseline.summary(findings)}" if baseline else ""
@@ -235,8 +239,9 @@ def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
     base: bytes | str | None = None  # the model in the revision, or why there is none
     if arguments.baseline is not None:
         base = _read_base(arguments.baseline, path)
+    policy = read_policy(arguments, path, PROG)
     try:
-        loaded = read_model(path, file)
+        loaded = read_model(path, policy, file)
     except InputError as error:
         if arguments.format == "json":
             _json_report(file, False, error.problems, [], None, out)
@@ -246,14 +251,14 @@ def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
             print_problems(error.problems, out)
             print(summary(file, error.problems), file=out)
         return EXIT_INVALID
-    findings = check(loaded.model)
-    baseline = None if base is None else _baseline(arguments.baseline, base, path, findings, loaded.model)
+    findings = check(loaded.model, policy)
+    baseline = None if base is None else _baseline(arguments.baseline, base, path, findings, loaded.model, policy)
     if arguments.format == "json":
         _json_report(file, True, loaded.warnings, findings, baseline, out)
     elif arguments.format == "markdown":
         _markdown_report(file, True, loaded.warnings, findings, baseline, out)
     else:
-        _text_report(file, findings, loaded.warnings, baseline, out)
+        _text_report(file, findings, loaded.warnings, baseline, policy.catalogue, out)
     counts = baseline.new_counts(findings) if baseline else count(findings)
     failing = counts.errors or (arguments.strict and (counts.warnings or loaded.warnings))
     return EXIT_INVALID if failing else EXIT_OK
@@ -276,22 +281,25 @@ def _read_base(revision: str, path: Path) -> bytes | str:
         raise UsageError(f"{PROG}: {error}") from None
 
 
-def _baseline(revision: str, base: bytes | str, path: Path, findings: Sequence[Finding], model: Model) -> Baseline:
+def _baseline(revision: str, base: bytes | str, path: Path, findings: Sequence[Finding], model: Model,
+              policy: Policy) -> Baseline:
     all_new = (True,) * len(findings)
     if isinstance(base, str):
         return Baseline(revision, all_new, unreadable=f"{base}, so every finding counts as new")
     try:
-        base_model = read_model_bytes(base, revision_name(revision, path)).model
+        base_model = read_model_bytes(base, revision_name(revision, path), policy).model
     except InputError:
         return Baseline(revision, all_new,
                         unreadable=f"the model in {revision} is not valid, so every finding counts as new")
     # Entries renamed since the base are matched as the diff matches them, so their gaps stay known.
-    renamed = renamed_ids(base_model, model)
-    return Baseline(revision, tuple(new_since(findings, model.data, check(base_model), base_model.data, renamed)))
+    renamed = renamed_ids(base_model, model, policy)
+    return Baseline(revision, tuple(new_since(findings, model.data, check(base_model, policy), base_model.data,
+                                              renamed)))
 
 
 def configure(parser: argparse.ArgumentParser, name: str = "check") -> None:
     add_model_argument(parser)
+    add_policy_argument(parser)
     parser.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors")
     parser.add_argument("--baseline", metavar="REV",
                         help="list every finding, but fail only on those the model in git revision REV did not "

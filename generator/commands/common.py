@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from generator.load import Document, load_file
-from generator.paths import DEFAULT_MODEL
+from generator.paths import DEFAULT_MODEL, POLICY_FOLDER, find_policy_folder, project_roots
+from generator.policy import Policy, PolicyError, load_policy
 from generator.problems import InputError, Problem
 from generator.validate import Validation, validate
 
@@ -30,6 +31,34 @@ class UsageError(Exception):
 def add_model_argument(parser: argparse.ArgumentParser) -> None:
     """The optional FILE argument of the commands that read one model file."""
     parser.add_argument("file", nargs="?", metavar="FILE", help=f"the model file (default: {DEFAULT_MODEL})")
+
+
+def add_policy_argument(parser: argparse.ArgumentParser) -> None:
+    """The --policy DIR option every subcommand has."""
+    parser.add_argument("--policy", metavar="DIR",
+                        help=f"the policy folder: schema, rules, texts and templates (default: the {POLICY_FOLDER} "
+                             f"folder of the project holding the model: the folder with mkdocs.yml, else the "
+                             f"model's git repository, else the current folder)")
+
+
+def policy_folder(arguments: argparse.Namespace, model: Path | None, prog: str = PROG) -> Path:
+    """The policy folder the command reads: --policy DIR, or the project's."""
+    if arguments.policy:
+        return Path(arguments.policy)
+    found = find_policy_folder(model)
+    if found is None:
+        looked = ", ".join(str(root / POLICY_FOLDER) for root in project_roots(model))
+        raise UsageError(f"{prog}: no policy folder found (looked for {looked}); run from the project folder "
+                         "or give --policy DIR")
+    return found
+
+
+def read_policy(arguments: argparse.Namespace, model: Path | None, prog: str = PROG) -> Policy:
+    """The policy the command runs with, read once; a usage error when it cannot be read."""
+    try:
+        return load_policy(policy_folder(arguments, model, prog))
+    except PolicyError as error:
+        raise UsageError(f"{prog}: {error}") from None
 
 
 def model_file(given: str | Path, prog: str = PROG) -> Path:
@@ -55,13 +84,13 @@ def print_problems(problems: Sequence[Problem], out: TextIO) -> None:
         print(problem.format(), file=out)
 
 
-def load_and_validate(path: Path) -> tuple[Document | None, Validation | None, list[Problem]]:
+def load_and_validate(path: Path, policy: Policy) -> tuple[Document | None, Validation | None, list[Problem]]:
     """The first two stages; the problems that stopped them, or the validation's own."""
     try:
         document = load_file(path, str(path))
     except InputError as error:
         return None, None, error.problems
-    validation = validate(document)
+    validation = validate(document, policy)
     return document, validation, validation.problems
 
 

@@ -19,8 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from generator.commands.common import EXIT_INVALID, EXIT_OK, UsageError, model_file, model_path, print_problems
-from generator.diff import FORMATTERS, diff_models, load_wording
+from generator.commands.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    UsageError,
+    add_policy_argument,
+    model_file,
+    model_path,
+    print_problems,
+    read_policy,
+)
+from generator.diff import FORMATTERS, diff_models
 from generator.git import (
     FileNotInRevision,
     RevisionError,
@@ -30,8 +39,9 @@ from generator.git import (
     revision_name,
     short,
 )
-from generator.paths import DEFAULT_MODEL, POLICY_DIR
+from generator.paths import DEFAULT_MODEL
 from generator.pipeline import LoadedModel, read_model, read_model_bytes
+from generator.policy import Policy
 from generator.problems import InputError, Problem
 from generator.render import DEFAULT_LANGUAGE, escape
 from generator.timeline import build_date, version_problems
@@ -59,15 +69,15 @@ def _side(role: str, name: str, read: Callable[[], LoadedModel]) -> Side:
         return Side(role, name, None, tuple(error.problems))
 
 
-def file_side(role: str, path: Path) -> Side:
-    side = _side(role, str(path), lambda: read_model(path))
+def file_side(role: str, path: Path, policy: Policy) -> Side:
+    side = _side(role, str(path), lambda: read_model(path, policy))
     if role == "new" and side.model is not None:
         problems = version_problems(side.model.document, path, build_date())
         return Side(role, side.name, side.model, history_problems=tuple(problems))
     return side
 
 
-def revision_side(role: str, revision: str, path: Path) -> Side:
+def revision_side(role: str, revision: str, path: Path, policy: Policy) -> Side:
     name = revision_name(revision, path)
     try:
         raw = read_revision(revision, path)
@@ -75,10 +85,11 @@ def revision_side(role: str, revision: str, path: Path) -> Side:
         raise UsageError(f"{PROG}: {error}; give its path in the repository with --file") from None
     except RevisionError as error:
         raise UsageError(f"{PROG}: {error}") from None
-    return _side(role, name, lambda: read_model_bytes(raw, name))
+    return _side(role, name, lambda: read_model_bytes(raw, name, policy))
 
 
-def sides(arguments: argparse.Namespace) -> tuple[Side, Side]:
+def sides(arguments: argparse.Namespace) -> tuple[Side, Side, Policy]:
+    """The old and the new side, and the policy both are read with (the project's of the new side)."""
     files = [name for name in (arguments.old, arguments.new) if name is not None]
     revisions = arguments.from_revision is not None or arguments.to_revision is not None
     if files and (revisions or arguments.file):
@@ -87,8 +98,9 @@ def sides(arguments: argparse.Namespace) -> tuple[Side, Side]:
     if len(files) == 1:
         raise UsageError(f"{PROG}: give two files to compare, OLD and NEW, or none to compare git revisions")
     if files:
-        old, new = (model_file(name, PROG) for name in files)
-        return file_side("old", old), file_side("new", new)
+        old_path, new_path = (model_file(name, PROG) for name in files)
+        policy = read_policy(arguments, new_path, PROG)
+        return file_side("old", old_path, policy), file_side("new", new_path, policy), policy
 
     path = Path(arguments.file) if arguments.file else DEFAULT_MODEL
     try:
@@ -96,14 +108,15 @@ def sides(arguments: argparse.Namespace) -> tuple[Side, Side]:
     except RevisionError as error:
         raise UsageError(f"{PROG}: {error}; compare two files instead: {PROG} OLD NEW") from None
     base = arguments.from_revision or short(default_base(path))
-    old = revision_side("old", base, path)
+    policy = read_policy(arguments, path, PROG)
+    old = revision_side("old", base, path, policy)
     if arguments.to_revision is None:
-        return old, file_side("new", model_path(arguments))
-    return old, revision_side("new", arguments.to_revision, path)
+        return old, file_side("new", model_path(arguments), policy), policy
+    return old, revision_side("new", arguments.to_revision, path, policy), policy
 
 
-def _print_invalid(invalid: Sequence[Side], markdown: bool, out: TextIO) -> None:
-    wording = load_wording(POLICY_DIR, DEFAULT_LANGUAGE)
+def _print_invalid(invalid: Sequence[Side], markdown: bool, policy: Policy, out: TextIO) -> None:
+    wording = policy.wording_in(DEFAULT_LANGUAGE)
     for side in invalid:
         errors = sum(problem.severity == "error" for problem in side.problems)
         count = wording["error_count"]["one"] if errors == 1 else wording["error_count"]["many"].format(count=errors)
@@ -121,12 +134,12 @@ def _print_invalid(invalid: Sequence[Side], markdown: bool, out: TextIO) -> None
 
 
 def command_diff(arguments: argparse.Namespace, out: TextIO) -> int:
-    old, new = sides(arguments)
+    old, new, policy = sides(arguments)
     markdown = arguments.format == "markdown"
     if old.model is None or new.model is None:
-        _print_invalid([side for side in (old, new) if side.model is None], markdown, out)
+        _print_invalid([side for side in (old, new) if side.model is None], markdown, policy, out)
         return EXIT_INVALID
-    diff = diff_models(old.model, new.model)
+    diff = diff_models(old.model, new.model, policy)
     out.write(FORMATTERS[arguments.format](diff, (old.name, new.name)))
     if new.history_problems:
         if markdown:
@@ -140,6 +153,7 @@ def command_diff(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def configure(parser: argparse.ArgumentParser, name: str = "diff") -> None:
+    add_policy_argument(parser)
     parser.description = (
         "Compare two versions of the model and say what changes for a reader of the statement: "
         "entries and fields added, removed or changed, with the values before and after. Without "

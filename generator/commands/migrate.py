@@ -16,10 +16,12 @@ from generator.commands.common import (
     EXIT_INVALID,
     EXIT_OK,
     add_model_argument,
+    add_policy_argument,
     load_and_validate,
     model_path,
     plural,
     print_problems,
+    read_policy,
 )
 from generator.load import load_file
 from generator.migrate import CURRENT_VERSION, MigrationError, migrate_text
@@ -37,6 +39,7 @@ def write_in_place(path: Path, text: str) -> None:
 def command_migrate(arguments: argparse.Namespace, out: TextIO) -> int:
     path = model_path(arguments)
     name = str(path)
+    policy = read_policy(arguments, path)  # before the file is changed: a wrong --policy changes nothing
     try:
         # The project's strict loader first: a file it refuses gets its located problems, untouched.
         load_file(path, name)
@@ -56,7 +59,7 @@ def command_migrate(arguments: argparse.Namespace, out: TextIO) -> int:
         write_in_place(path, migrated)
         print(f"{name}: migrated from schema version {version} to {CURRENT_VERSION}; {plural(gaps, 'new gap')} "
               "marked `# GAP` for facts the new version asks for", file=out)
-    _, validation, problems = load_and_validate(path)
+    _, validation, problems = load_and_validate(path, policy)
     print_problems(problems, out)
     if validation is None or validation.model is None:
         print(f"{name}: the migrated model does not validate; fix the problems above", file=out)
@@ -66,6 +69,7 @@ def command_migrate(arguments: argparse.Namespace, out: TextIO) -> int:
 
 def configure(parser: argparse.ArgumentParser, name: str) -> None:
     add_model_argument(parser)
+    add_policy_argument(parser)
     parser.set_defaults(run=command_migrate)
 
 

@@ -10,19 +10,23 @@ from typing import TextIO
 from generator.commands.common import (
     EXIT_INVALID,
     EXIT_OK,
+    UsageError,
     add_model_argument,
+    add_policy_argument,
     load_and_validate,
     model_path,
+    policy_folder,
     print_problems,
+    read_policy,
     summary,
 )
-from generator.paths import SCHEMA_PATH
+from generator.paths import DEFAULT_MODEL, SCHEMA_FILE
 from generator.timeline import build_date, version_problems
 
 
 def command_validate(arguments: argparse.Namespace, out: TextIO) -> int:
     path = model_path(arguments)
-    document, _, problems = load_and_validate(path)
+    document, _, problems = load_and_validate(path, read_policy(arguments, path))
     if document is not None:
         # Dates only go forward: the model against the versions in its git history.
         problems = sorted([*problems, *version_problems(document, path, build_date())], key=lambda p: p.sort_key)
@@ -33,11 +37,17 @@ def command_validate(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def command_schema(arguments: argparse.Namespace, out: TextIO) -> int:
-    out.write(SCHEMA_PATH.read_text(encoding="utf-8"))
+    """The schema file as it is (its comments and order kept), not the whole policy."""
+    schema = policy_folder(arguments, DEFAULT_MODEL) / SCHEMA_FILE
+    try:
+        out.write(schema.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UsageError(f"privacy-statement schema: the schema {schema} cannot be read ({error.strerror})") from None
     return EXIT_OK
 
 
 def configure(parser: argparse.ArgumentParser, name: str) -> None:
+    add_policy_argument(parser)
     if name == "schema":
         parser.set_defaults(run=command_schema)
         return
