@@ -203,11 +203,12 @@ def test_the_plugins_policy_option_names_the_folder(tmp_path: Path) -> None:
     (policy / "processing.schema.json").write_text((POLICY_DIR / "processing.schema.json").read_text(encoding="utf-8"),
                                                    encoding="utf-8")
     config = project / "mkdocs.yml"
-    config.write_text(edited(config.read_text(encoding="utf-8"), "      model: data/processing.yaml\n",
-                             "      model: data/processing.yaml\n      policy: statement-policy\n"), encoding="utf-8")
+    config.write_text(edited(config.read_text(encoding="utf-8"), "    model: data/processing.yaml\n",
+                             "    model: data/processing.yaml\n    policy: statement-policy\n"), encoding="utf-8")
     built = mkdocs_build(project, tmp_path / "site")
     assert built.returncode == 0, built.stderr
-    assert "Left open by the legal team for now" in (tmp_path / "site" / "privacy" / "index.html").read_text("utf-8")
+    english = (tmp_path / "site" / "en" / "privacy" / "index.html").read_text(encoding="utf-8")
+    assert "Left open by the legal team for now" in english
     shutil.rmtree(policy)
     missing = mkdocs_build(project, tmp_path / "again")
     assert missing.returncode == 1
@@ -224,12 +225,14 @@ def test_a_non_editable_install_validates_and_builds_the_site(tmp_path: Path) ->
                           ["build-system"]["requires"][0])
     assert backend.specifier.contains(version("setuptools")), \
         f"the test extra's setuptools {version('setuptools')} does not meet the build system's {backend}"
+    # Only the installed package may be found: no PYTHONPATH leading back to a checkout.
+    alone = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
     venv = tmp_path / "venv"
     subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(venv)], check=True,  # type: ignore[attr-defined]
                    capture_output=True, timeout=120)
     python = venv / "bin" / "python"
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             check=True, capture_output=True, text=True).stdout.strip()
+                             env=alone, check=True, capture_output=True, text=True).stdout.strip()
     # The dependencies (and the build backend) of the environment running the tests. Only the folder is
     # added: its .pth files, such as the editable install's, are not run.
     Path(purelib, "reuse-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
@@ -239,28 +242,28 @@ def test_a_non_editable_install_validates_and_builds_the_site(tmp_path: Path) ->
     installed = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-index", "--no-deps",
          "--no-build-isolation", str(source)],
-        capture_output=True, text=True, timeout=600)
+        env=alone, capture_output=True, text=True, timeout=600)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     shutil.rmtree(source)  # whatever runs now runs from the installed package
 
     project = copy_project(tmp_path / "project")
     where = subprocess.run([str(python), "-c", "import generator.commands, generator; print(generator.__file__)"],
-                           cwd=tmp_path, check=True, capture_output=True, text=True).stdout.strip()
+                           cwd=tmp_path, env=alone, check=True, capture_output=True, text=True).stdout.strip()
     assert Path(where).is_relative_to(purelib), where
     assert not (Path(where).parent.parent / "policy").exists()
 
-    validated = subprocess.run([str(venv / "bin" / "privacy-statement"), "validate"], cwd=project,
+    validated = subprocess.run([str(venv / "bin" / "privacy-statement"), "validate"], cwd=project, env=alone,
                                capture_output=True, text=True, timeout=120)
     assert (validated.returncode, validated.stdout) == (0, "data/processing.yaml: valid (0 warnings)\n"), \
         validated.stderr
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1764000000", "NO_MKDOCS_2_WARNING": "1"}
+    environment = {**alone, "SOURCE_DATE_EPOCH": "1764000000", "NO_MKDOCS_2_WARNING": "1"}
     built = subprocess.run([str(python), "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
                            cwd=project, env=environment, capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
-    assert "i-Centrum" in (tmp_path / "site" / "privacy" / "index.html").read_text(encoding="utf-8")
+    statement = Path("sv", "privacy", "index.html")
+    assert "i-Centrum" in (tmp_path / "site" / statement).read_text(encoding="utf-8")
     # The same site as the editable install builds.
     reference = mkdocs_build(project, tmp_path / "reference")
     assert reference.returncode == 0, reference.stderr
-    assert (tmp_path / "site" / "privacy" / "index.html").read_bytes() == \
-        (tmp_path / "reference" / "privacy" / "index.html").read_bytes()
+    assert (tmp_path / "site" / statement).read_bytes() == (tmp_path / "reference" / statement).read_bytes()
 
