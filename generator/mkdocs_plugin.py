@@ -10,15 +10,23 @@ build that MkDocs was started with makes the whole site: its own language into S
 then every other language's configuration into a folder of its own beside it, and SITE_DIR/index.html
 leading to the first language. Each language's pages link to the same page in the others
 (`extra.alternate`, which the plugin sets, and the theme's language selector).
+
 Each build reads the policy folder afresh into a new Policy object and hands it to the stages, so a
-rebuild under `mkdocs serve` sees an edited schema, text, rule list or template. Revisions of the model left out
-of the version history are logged as warnings, which `mkdocs build --strict` turns into a failure.
+rebuild under `mkdocs serve` sees an edited schema, text, rule list or template. Revisions of the
+model left out of the version history are logged as warnings, which `mkdocs build --strict` turns
+into a failure.
+
+Under `mkdocs serve`, a model that does not validate (or a policy that cannot be read) does not stop
+the server: the build puts, at the address of every page, a page listing the located problems, and
+the next save of the fixed file rebuilds the real pages (the open page reloads by itself).
+`mkdocs build` still stops with the problems.
 """
 
 from __future__ import annotations
 
 import html
 import shutil
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -41,10 +49,12 @@ from generator.problems import InputError
 from generator.render import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    STATEMENT_PAGE,
     NavItem,
     NavSection,
     Page,
     RenderedSite,
+    escape,
     render_site,
 )
 
@@ -101,10 +111,36 @@ def navigation(site: RenderedSite, hand_written: list[str], home_title: str) -> 
     return nav
 
 
+ERROR_TITLE = "The privacy statement cannot be built"
+HOME_PAGE = "index.md"
+
+
+@dataclass(frozen=True)
+class BuildProblem:
+    """Why the statement could not be built: a headline and the located problems, one a line."""
+
+    headline: str
+    lines: tuple[str, ...]
+
+    def error_page(self, model: str) -> str:
+        """The page the browser shows instead of the statement. Every line is escaped: the problems
+        quote the model (field names, values), which must not become markup."""
+        listing = "\n".join(html.escape(line, quote=True) for line in self.lines)
+        return (f"---\ntitle: {ERROR_TITLE}\n---\n\n# {ERROR_TITLE}\n\n"
+                f"{escape(self.headline[:1].upper() + self.headline[1:])}. Fix what is listed below in "
+                f"{escape(model)} (or in the policy) and save the file: this page reloads by itself and then "
+                "shows the statement again.\n\n"
+                f'<pre class="privacy-statement-problems">{listing}</pre>\n')
+
+
 class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.site: RenderedSite | None = None
         self.watched: list[Path] = []
+        self.serving = False  # under `mkdocs serve` (see on_startup)
+        self.problem: BuildProblem | None = None  # why this build shows an error page, under `mkdocs serve`
+        # The pages of the last good build: while there are problems, each address shows them.
+        self.page_paths: set[str] = set()
         # Set on the plugin of a language's build that another build started (see on_post_build).
         self.part_of_site = False
         self.site_root: str | None = None  # the whole site's folder, when this build makes it
@@ -123,22 +159,32 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignor
                               f"languages ({', '.join(languages)})")
         return languages
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Defined, so MkDocs keeps this plugin object across the rebuilds of one `mkdocs serve`."""
+        self.serving = command == "serve"
+
+    def _stop(self, config: MkDocsConfig, problem: BuildProblem) -> MkDocsConfig:
+        """`mkdocs build` stops; under `mkdocs serve` this build makes the error page instead."""
+        if not self.serving:
+            raise PluginError("\n".join((f"{problem.headline}, nothing was built:", *problem.lines)))
+        self.problem = problem
+        # INFO, not WARNING: a strict build (mkdocs.yml sets strict) aborts on a warning, and `mkdocs
+        # serve` would then keep the browser waiting for a good build instead of showing this one.
+        log.info("%s; the site shows the problems until the file is fixed:\n%s", problem.headline,
+                 "\n".join(problem.lines))
+        config.nav = [{ERROR_TITLE: HOME_PAGE}]
+        return config
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.site, self.problem, self.site_root, self.site_url_root = None, None, None, None
         root = Path(config.config_file_path or ".").resolve().parent
         model_path = root / self.config.model
         policy_dir = root / (self.config.policy or POLICY_FOLDER)
-        try:
-            policy = load_policy(policy_dir)
-        except PolicyError as error:
-            raise PluginError(f"the policy cannot be read, nothing was built: {error}") from None
+        self.watched = [model_path.parent, policy_dir]  # before anything fails: the fix must be seen
         languages = self._languages(root)
         self.languages = languages
-        config.extra["page_not_found"] = policy.texts_in(self.config.language)["page_not_found"]
         if languages:
-            names = {code: policy.texts_in(code)["language_name"] for code in languages}
-            config.extra["alternate"] = [{"name": name, "link": f"../{code}/", "lang": code}
-                                         for code, name in names.items()]
-            self.language_names = names
+            self.language_names = dict(zip(languages, languages, strict=True))  # until the policy names them
             if not self.part_of_site:
                 self.site_root = config.site_dir
                 config.site_dir = language_site(config.site_dir, self.config.language)
@@ -146,20 +192,29 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignor
                 if config.site_url:
                     config.site_url = language_site(config.site_url, self.config.language)
         try:
+            policy = load_policy(policy_dir)
+        except PolicyError as error:
+            return self._stop(config, BuildProblem("the policy cannot be read", tuple(str(error).splitlines())))
+        config.extra["page_not_found"] = policy.texts_in(self.config.language)["page_not_found"]
+        if languages:
+            names = {code: policy.texts_in(code)["language_name"] for code in languages}
+            config.extra["alternate"] = [{"name": name, "link": f"../{code}/", "lang": code}
+                                         for code, name in names.items()]
+            self.language_names = names
+        try:
             loaded = read_model(model_path, policy, self.config.model)
             history = read_history(loaded.model, model_path, build_date(), self.config.model, policy)
             if history.problems:
                 raise InputError(history.problems)
         except InputError as error:
-            listing = "\n".join(problem.format() for problem in error.problems)
-            raise PluginError(f"the privacy model is not valid, nothing was built:\n{listing}") from None
+            return self._stop(config, BuildProblem("the privacy model is not valid",
+                                                   tuple(problem.format() for problem in error.problems)))
         for message in skipped_messages(history, self.config.model):
             log.warning(message)
         self.site = render_site(loaded.model, policy, history=history,
                                 describe_changes=partial(describe_changes, policy=policy),
                                 find_renames=partial(renamed_ids, policy=policy),
                                 language=self.config.language, directory_urls=config.use_directory_urls)
-        self.watched = [model_path.parent, policy_dir]
         if config.nav is None:
             docs = Path(config.docs_dir)
             hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
@@ -183,30 +238,48 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignor
         for code, config_file in self.languages.items():
             if code == self.config.language:
                 continue
-            other = load_config(config_file=str(config_file), site_dir=language_site(self.site_root, code),
-                                strict=config.strict)
-            if self.site_url_root is not None:
-                other.site_url = language_site(self.site_url_root, code)
-            plugins = [plugin for plugin in other.plugins.values() if isinstance(plugin, PrivacyStatementPlugin)]
-            for plugin in plugins:
-                plugin.part_of_site = True
-            if not any(plugin.config.language == code for plugin in plugins):
-                raise PluginError(f"privacy-statement: {config_file.name} builds no site in language {code}: "
-                                  f"set the privacy-statement plugin's `language: {code}` there")
-            self.watched.extend([Path(other.docs_dir), config_file])
-            other.plugins.on_startup(command="build", dirty=False)
+            # MkDocs keeps one object of a plugin that has on_startup for the whole process, so the
+            # other language's configuration may hand this very object its options and events: what
+            # the other build changes on it is put back afterwards.
+            state = dict(vars(self))
             try:
-                mkdocs_build(other)
+                other = self._build_language(code, config_file, config)
             finally:
-                other.plugins.on_shutdown()
+                vars(self).clear()
+                vars(self).update(state)
+            self.watched.extend([Path(other.docs_dir), config_file])
         Path(self.site_root, "index.html").write_text(entry_page(config.site_name, self.language_names),
                                                       encoding="utf-8")
 
+    def _build_language(self, code: str, config_file: Path, config: MkDocsConfig) -> MkDocsConfig:
+        """Build the site of language `code` from `config_file` into its folder beside this one."""
+        assert self.site_root is not None
+        other = load_config(config_file=str(config_file), site_dir=language_site(self.site_root, code),
+                            strict=config.strict)
+        if self.site_url_root is not None:
+            other.site_url = language_site(self.site_url_root, code)
+        plugins = [plugin for plugin in other.plugins.values() if isinstance(plugin, PrivacyStatementPlugin)]
+        for plugin in plugins:
+            plugin.part_of_site, plugin.page_paths = True, self.page_paths
+        if not any(plugin.config.language == code for plugin in plugins):
+            raise PluginError(f"privacy-statement: {config_file.name} builds no site in language {code}: "
+                              f"set the privacy-statement plugin's `language: {code}` there")
+        # Under `mkdocs serve` the other languages show the problems too, rather than stop the build.
+        other.plugins.on_startup(command="serve" if self.serving else "build", dirty=False)
+        try:
+            mkdocs_build(other)
+        finally:
+            other.plugins.on_shutdown()
+        return other
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if self.problem is not None:
+            return self._error_files(files, config, self.problem)
         assert self.site is not None, "on_config runs before on_files"
         # Pages the core leaves out of the navigation (each version's site pages and appendices) are
         # linked from their version's statement; MkDocs must not warn that the nav omits them.
         in_navigation = self.site.navigation_paths()
+        self.page_paths = {page.path for page in self.site.pages}
         for page in self.site.pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:
@@ -224,11 +297,25 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignor
 
         Material prints `page.meta.title` as it is, but otherwise `page.title | striptags`, and
         `striptags` turns `&lt;` back into `<`: a model value in the title would be markup there."""
+        if self.problem is not None:
+            return markdown  # the error page has its own title
         assert self.site is not None, "on_config runs before on_page_markdown"
         titles = {generated.path: generated.title for generated in self.site.pages}
         if page.file.src_uri in titles and not page.meta.get("title"):
             page.meta["title"] = html.escape(titles[page.file.src_uri])
         return markdown
+
+    def _error_files(self, files: Files, config: MkDocsConfig, problem: BuildProblem) -> Files:
+        """The site's other files (stylesheets, images), and the error page at the address of every
+        page: the home page, the statement, the hand-written pages and the pages of the last good
+        build, so the page an editor has open shows the problems and, once they are fixed, itself."""
+        kept = [file for file in files if not file.is_documentation_page()]
+        hand_written = {file.src_uri for file in files if file.is_documentation_page()}
+        page = problem.error_page(self.config.model)
+        pages = [File.generated(config, path, content=page,
+                                inclusion=InclusionLevel.INCLUDED if path == HOME_PAGE else InclusionLevel.NOT_IN_NAV)
+                 for path in sorted({HOME_PAGE, STATEMENT_PAGE} | hand_written | self.page_paths)]
+        return Files([*kept, *pages])
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in self.watched:
@@ -236,4 +323,4 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignor
         return server
 
 
-__all__ = ["Page", "PrivacyStatementPlugin", "entry_page", "language_site", "navigation"]
+__all__ = ["BuildProblem", "Page", "PrivacyStatementPlugin", "entry_page", "language_site", "navigation"]

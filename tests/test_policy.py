@@ -212,7 +212,7 @@ def test_the_plugins_policy_option_names_the_folder(tmp_path: Path) -> None:
     shutil.rmtree(policy)
     missing = mkdocs_build(project, tmp_path / "again")
     assert missing.returncode == 1
-    assert f"the policy cannot be read, nothing was built: there is no policy folder at {policy}" in missing.stderr
+    assert f"the policy cannot be read, nothing was built:\nthere is no policy folder at {policy}" in missing.stderr
 
 
 # --- pip install . -------------------------------------------------------------------------------
