@@ -180,8 +180,8 @@ def test_load_policy_names_each_missing_part(tmp_path: Path) -> None:
     shutil.rmtree(policy / "templates")
     with pytest.raises(PolicyError, match="templates"):
         load_policy(policy)
-    (policy / "processing.schema.json").write_text('{"type": 12}', encoding="utf-8")
-    with pytest.raises(PolicyError, match="is not a valid JSON Schema"):
+    (policy / "processing.schema.json").write_text('["not", "a", "schema"]', encoding="utf-8")
+    with pytest.raises(PolicyError, match="holds no JSON object"):
         load_policy(policy)
 
 
