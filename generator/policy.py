@@ -142,9 +142,10 @@ def read_eea(path: Path) -> frozenset[str]:
 
 # --- the policy ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Policy:
-    """Everything the stages read from one policy folder, read once."""
+    """Everything the stages read from one policy folder, read once. Two reads of the same folder
+    are two policies (equal only to themselves): each build has its own."""
 
     folder: Path
     schema: Mapping[str, Any] = field(repr=False)
