@@ -95,9 +95,11 @@ import resource, sys, time
 from pathlib import Path
 from generator.history import build_date, read_history
 from generator.pipeline import read_model
+from generator.policy import load_policy
 
 path = Path(sys.argv[1])
-current = read_model(path).model
+policy = load_policy(Path(sys.argv[2]))
+current = read_model(path, policy).model
 today = build_date()
 
 def cpu():
@@ -106,10 +108,10 @@ def cpu():
     return own + children.ru_utime + children.ru_stime
 
 start = cpu()
-history = read_history(current, path, today, "data/processing.yaml")
+history = read_history(current, path, today, "data/processing.yaml", policy)
 cold = cpu() - start
 start = cpu()
-read_history(current, path, today, "data/processing.yaml")
+read_history(current, path, today, "data/processing.yaml", policy)
 warm = cpu() - start
 assert not history.problems and not history.skipped, (history.problems, history.skipped)
 print(cold, warm, len(history.entries))
@@ -133,7 +135,8 @@ def measure(repository: Path) -> Sample:
         os.close(read)
         os.dup2(write, 1)
         os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, "-c", CHILD, str(repository / RELATIVE)], environment)
+        arguments = [sys.executable, "-c", CHILD, str(repository / RELATIVE), str(ROOT / "policy")]
+        os.execve(sys.executable, arguments, environment)
     os.close(write)
     with os.fdopen(read) as pipe:
         out = pipe.read()
