@@ -23,7 +23,8 @@ from typing import Any
 import yaml
 
 from generator.load import load_file
-from generator.paths import SCHEMA_PATH
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "policy" / "processing.schema.json"
 
 # The fictional group uses every structure of the schema, so poisoning it reaches every field.
 BASE_MODEL = Path(__file__).resolve().parent / "fixtures" / "group.yaml"

@@ -16,10 +16,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from conftest import POLICY_DIR, PROJECT_ROOT, REAL_MODEL, CliResult, edited
+from conftest import POLICY, POLICY_DIR, PROJECT_ROOT, REAL_MODEL, CliResult, edited
 from packaging.requirements import Requirement
 from sitekit import copy_project, mkdocs_build
 
+from generator.load import TEXT_LANGUAGES
 from generator.paths import find_policy_folder, project_roots
 from generator.policy import CatalogueError, PolicyError, load_policy
 
@@ -94,6 +95,11 @@ def test_a_model_outside_any_project_is_a_usage_error_naming_where_it_looked(
     assert result.stderr == (f"privacy-statement: no policy folder found (looked for {tmp_path / 'policy'}"
                              f"); run from the project folder or give --policy DIR\n")
     assert cli_process("validate", model, "--policy", POLICY_DIR, cwd=tmp_path).code == 0
+
+
+def test_the_loaders_text_languages_are_the_schemas() -> None:
+    """The loader tidies a mapping of these languages as a text; the schema says what a text is."""
+    assert set(POLICY.schema["$defs"]["text"]["properties"]) == TEXT_LANGUAGES
 
 
 def test_the_installed_package_holds_no_policy_path() -> None:

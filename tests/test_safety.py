@@ -21,7 +21,7 @@ import jsonschema
 import markdown
 import pytest
 import yaml
-from conftest import PROJECT_ROOT
+from conftest import POLICY, PROJECT_ROOT
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from injection import (
@@ -42,12 +42,11 @@ from injection import (
 from sitekit import copy_project, mkdocs_build
 
 from generator.load import load_text
-from generator.paths import SCHEMA_PATH
 from generator.problems import InputError
 from generator.render import Renderer, escape, render_site
 from generator.validate import validate
 
-SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+SCHEMA: dict[str, Any] = json.loads(POLICY.schema_path.read_text(encoding="utf-8"))
 EXPLOIT = "privacy[x](autofocus/onfocus=window.__injected=1//)@i-centrum.se"
 
 
@@ -147,7 +146,7 @@ def test_a_refused_value_in_any_field_is_refused_there(kind: str, value: str) ->
                                   "duration": "P1Y"}[kind])
     locations = load_text(dump(harmless), "model.yaml").value_locations
     try:
-        problems = validate(load_text(text, "model.yaml")).errors
+        problems = validate(load_text(text, "model.yaml"), POLICY).errors
     except InputError as error:
         problems = error.problems
     for path in paths:
@@ -242,7 +241,7 @@ urls = st.from_regex(pattern("url"), fullmatch=True)
 @given(emails)
 @example(HOSTILE_EMAIL)
 def test_an_email_the_schema_accepts_becomes_exactly_one_mailto_link(address: str) -> None:
-    page = html_of(f"Write to {Renderer().email_link(address)}.")
+    page = html_of(f"Write to {Renderer(POLICY).email_link(address)}.")
     href = _anchor(page)["href"]
     assert href is not None and href.startswith("mailto:")
     assert urllib.parse.unquote(href.removeprefix("mailto:")) == address
@@ -255,7 +254,7 @@ def test_an_email_the_schema_accepts_becomes_exactly_one_mailto_link(address: st
 @given(urls, hostile_text)
 @example(HOSTILE_URL, "a label")
 def test_a_url_the_schema_accepts_becomes_exactly_one_link_to_itself(url: str, label: str) -> None:
-    renderer = Renderer()
+    renderer = Renderer(POLICY)
     page = html_of(f"See {renderer.link(url)}.")
     assert _anchor(page)["href"] == url
     assert page.text == f"See {url}."
@@ -272,7 +271,7 @@ def test_a_url_the_schema_accepts_becomes_exactly_one_link_to_itself(url: str, l
 @example("https://example.com/`x`", "x")
 def test_any_value_given_to_the_link_filters_makes_at_most_one_plain_link(url: str, label: str) -> None:
     """Whatever reaches the renderer, valid or not: at most one <a>, with an https: or mailto: href only."""
-    renderer = Renderer()
+    renderer = Renderer(POLICY)
     for made in (renderer.link(url, label), renderer.link(url), renderer.email_link(url),
                  renderer.page_link(url, label)):
         page = html_of(f"Text {made} end")
@@ -287,7 +286,7 @@ def test_any_value_given_to_the_link_filters_makes_at_most_one_plain_link(url: s
 
 def test_the_email_that_ran_a_script_is_refused_by_the_schema_and_inert_in_the_renderer() -> None:
     assert not schema_accepts("email", EXPLOIT)
-    page = html_of(f"Write to {Renderer().email_link(EXPLOIT)}.")
+    page = html_of(f"Write to {Renderer(POLICY).email_link(EXPLOIT)}.")
     href = _anchor(page)["href"] or ""
     assert urllib.parse.unquote(href) == f"mailto:{EXPLOIT}"
     assert page.text == f"Write to {EXPLOIT}."
@@ -298,9 +297,9 @@ def test_every_page_of_the_hostile_model_is_inert_markdown() -> None:
     or link that the model's values could have made, and each email and URL a link to itself."""
     data = hostile_data()
     document = load_text(dump(data), "hostile.yaml")
-    validation = validate(document)
+    validation = validate(document, POLICY)
     assert validation.model is not None, [problem.format() for problem in validation.errors]
-    site = render_site(validation.model)
+    site = render_site(validation.model, POLICY)
     expected_links = {f"mailto:{urllib.parse.quote(HOSTILE_EMAIL, safe='@!$*+._~-')}", HOSTILE_URL}
     links: set[str] = set()
     allowed = {"p", "a", "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li",
