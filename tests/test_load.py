@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REAL_MODEL, edited
+from conftest import POLICY, REAL_MODEL, edited
 
 from generator.load import MAX_BYTES, MAX_DEPTH, MAX_VALUES, Document, load_bytes, load_file, load_text
 from generator.problems import InputError, Location
@@ -485,9 +485,9 @@ def test_a_name_written_as_a_folded_block_reads_without_a_space_before_the_comma
 
     fixture = (Path(__file__).parent / "fixtures" / "complete.yaml").read_text(encoding="utf-8")
     text = edited(fixture, "    name: {en: You}\n", "    name:\n      en: >\n        You\n")
-    model = validate(load_text(text, "complete.yaml")).model
+    model = validate(load_text(text, "complete.yaml"), POLICY).model
     assert model is not None
-    statement = next(page.markdown for page in render_site(model, language="en").pages
+    statement = next(page.markdown for page in render_site(model, POLICY, language="en").pages
                      if page.path.endswith("privacy/index.md"))
     assert "| You, Your employer |" in statement
     assert "You , Your employer" not in statement
