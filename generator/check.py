@@ -12,7 +12,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any
 
 from generator.policy import Catalogue, CatalogueError, Policy, Rule
@@ -46,19 +45,10 @@ def _phrase_body(phrase: str) -> str:
     return r"\s+".join(re.escape(word) for word in phrase.split())
 
 
-@cache
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
-    """A phrase as whole words, case-insensitively, with any run of whitespace between its words."""
+    """A phrase as whole words, case-insensitively, with any run of whitespace between its words.
+    (No cache of its own: `re` keeps the patterns it compiled, by their text.)"""
     return re.compile(rf"(?<!\w){_phrase_body(phrase)}(?!\w)", re.IGNORECASE)
-
-
-@cache
-def _phrases_pattern(phrases: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """All the phrases in one pattern, the longest first (so that of two starting at the same word
-    the longer one matches), each its own group; and the phrases in the groups' order."""
-    ordered = tuple(sorted(dict.fromkeys(phrases), key=lambda phrase: -len(phrase.split())))
-    body = "|".join(f"({_phrase_body(phrase)})" for phrase in ordered)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE), ordered
 
 
 @dataclass(frozen=True)
@@ -72,22 +62,44 @@ class PhraseMatch:
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
 
 
-def find_phrases(text: str, phrases: Sequence[str], not_after: frozenset[str] = frozenset()) -> list[PhraseMatch]:
-    """Where `text` uses any of `phrases`, as whole words, in order; of overlapping matches the one
-    that starts first (then the longest) is kept, and a match right after a word of `not_after` is
-    left out."""
-    if not phrases:
-        return []
-    pattern, ordered = _phrases_pattern(tuple(phrases))
-    kept: list[PhraseMatch] = []
-    for match in pattern.finditer(text):
-        before = _WORD_BEFORE.search(text, 0, match.start())
-        if before and before.group(1).casefold() in not_after:
-            continue
-        phrase = ordered[(match.lastindex or 1) - 1]
-        occurrence = sum(1 for earlier in phrase_pattern(phrase).finditer(text) if earlier.start() < match.start())
-        kept.append(PhraseMatch(phrase, match.start(), match.end(), occurrence))
-    return kept
+@dataclass(frozen=True)
+class Phrases:
+    """Phrases compiled into one pattern, the longest first (so that of two starting at the same word
+    the longer one matches), each its own group; `ordered`: the phrases in the groups' order. Made
+    once for the texts a check reads with the same phrases."""
+
+    pattern: re.Pattern[str] | None
+    ordered: tuple[str, ...]
+
+    @classmethod
+    def of(cls, phrases: Iterable[str]) -> Phrases:
+        ordered = tuple(sorted(dict.fromkeys(phrases), key=lambda phrase: -len(phrase.split())))
+        if not ordered:
+            return cls(None, ())
+        body = "|".join(f"({_phrase_body(phrase)})" for phrase in ordered)
+        return cls(re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE), ordered)
+
+    def find(self, text: str, not_after: frozenset[str] = frozenset()) -> list[PhraseMatch]:
+        """Where `text` uses any of the phrases, as whole words, in order; of overlapping matches the
+        one that starts first (then the longest) is kept, and a match right after a word of
+        `not_after` is left out."""
+        if self.pattern is None:
+            return []
+        kept: list[PhraseMatch] = []
+        for match in self.pattern.finditer(text):
+            before = _WORD_BEFORE.search(text, 0, match.start())
+            if before and before.group(1).casefold() in not_after:
+                continue
+            phrase = self.ordered[(match.lastindex or 1) - 1]
+            occurrence = sum(1 for earlier in phrase_pattern(phrase).finditer(text) if earlier.start() < match.start())
+            kept.append(PhraseMatch(phrase, match.start(), match.end(), occurrence))
+        return kept
+
+
+def find_phrases(text: str, phrases: Sequence[str] | Phrases, not_after: frozenset[str] = frozenset()
+                 ) -> list[PhraseMatch]:
+    """Where `text` uses any of `phrases` (see Phrases.find)."""
+    return (phrases if isinstance(phrases, Phrases) else Phrases.of(phrases)).find(text, not_after)
 
 
 @dataclass(frozen=True)
@@ -517,6 +529,9 @@ def _excerpt(text: str, start: int, end: int, around: int = 30) -> str:
 @checks("vague-wording")
 def vague_wording(context: _Context) -> Iterator[Finding]:
     catalogue = context.catalogue
+    retention = {language: Phrases.of(phrases) for language, phrases in catalogue.vague_retention_phrases.items()}
+    vague = {language: Phrases.of(phrases) for language, phrases in catalogue.vague_wording.items()}
+    nothing = Phrases.of(())
     # Phrases that `retention-vague` already reports for a retention rule are not reported twice.
     reported: dict[FieldPath, list[tuple[int, int]]] = {}
     for number, policy in _criteria_without_period(context):
@@ -525,10 +540,10 @@ def vague_wording(context: _Context) -> Iterator[Finding]:
             for language, text in criteria.items():
                 reported[("retention_policies", number, "criteria", language)] = [
                     (match.start, match.end)
-                    for match in find_phrases(text, catalogue.vague_retention_phrases.get(language, ()))]
+                    for match in retention.get(language, nothing).find(text)]
     for path, language, text in texts_of(context.data):
-        phrases = catalogue.vague_wording.get(language, ())
-        for match in find_phrases(text, phrases, catalogue.vague_wording_not_after.get(language, frozenset())):
+        not_after = catalogue.vague_wording_not_after.get(language, frozenset())
+        for match in vague.get(language, nothing).find(text, not_after):
             if any(match.start < end and start < match.end for start, end in reported.get(path, ())):
                 continue
             where = context.model.document.locate_in_text(path, phrase_pattern(match.phrase), match.occurrence)
@@ -895,6 +910,24 @@ def new_since(findings: Sequence[Finding], data: Mapping[str, Any],
     return flags
 
 
-__all__ = ["CHECKS", "Catalogue", "CatalogueError", "Counts", "Finding", "Rule", "acknowledgement_path", "check",
-           "count", "find_phrases", "finding_key", "implemented_rules", "new_since", "one_line", "phrase_pattern",
-           "texts_of", "vague_phrases", "written_path"]
+__all__ = [
+    "CHECKS",
+    "Catalogue",
+    "CatalogueError",
+    "Counts",
+    "Finding",
+    "Phrases",
+    "Rule",
+    "acknowledgement_path",
+    "check",
+    "count",
+    "find_phrases",
+    "finding_key",
+    "implemented_rules",
+    "new_since",
+    "one_line",
+    "phrase_pattern",
+    "texts_of",
+    "vague_phrases",
+    "written_path",
+]
