@@ -10,9 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import POLICY
 from test_check import COMPLETE, RIGHTS_LIST, edited, findings_for, position
 
-from generator.check import find_phrases, load_catalogue, phrase_pattern
+from generator.check import find_phrases, phrase_pattern
 from generator.load import load_text
 from generator.problems import Location
 
@@ -284,7 +285,7 @@ def test_texts_reached_through_an_alias_are_located_at_the_alias(complete_text: 
 
 
 def test_every_phrase_of_the_catalogue_is_found_in_its_own_language() -> None:
-    catalogue = load_catalogue()
+    catalogue = POLICY.catalogue
     assert set(catalogue.vague_wording) == {"en", "sv"}
     for language, phrases in catalogue.vague_wording.items():
         for phrase in phrases:
@@ -350,9 +351,9 @@ def test_the_appendix_says_what_happens_when_the_service_ends(choices: str, sent
 
     path = tmp_path / "processing.yaml"
     path.write_text(edited(complete_text, (END_CHOICES, f"      choices: {choices}\n")), encoding="utf-8")
-    model = validate(load_file(path)).model
+    model = validate(load_file(path), POLICY).model
     assert model is not None
-    page = next(page.markdown for page in render_site(model).pages
+    page = next(page.markdown for page in render_site(model, POLICY).pages
                 if page.path.startswith("privacy/services/")).replace("\\", "")  # Markdown escapes aside
     assert f"## When the service ends\n\n{sentence} We return the data within 30 days" in page
     assert "## Information and audits\n\nWe give the customer the information" in page

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import POLICY
 from test_check import findings_for
 
 from generator.check import count
@@ -119,6 +120,6 @@ def test_a_real_statement_with_its_gaps_renders(slug: str) -> None:
     from generator.pipeline import read_model
     from generator.render import render_site
 
-    model = read_model(REAL / f"{slug}.yaml").model
-    pages = {page.path: page.markdown for page in render_site(model).pages}
+    model = read_model(REAL / f"{slug}.yaml", POLICY).model
+    pages = {page.path: page.markdown for page in render_site(model, POLICY).pages}
     assert "Not stated in this version of the statement" in pages["privacy/index.md"]

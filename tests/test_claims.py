@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import html
 
-from conftest import PROJECT_ROOT
+from conftest import POLICY, PROJECT_ROOT
 
 from generator.pipeline import read_model_bytes
 from generator.render import Renderer, render_site
 
 COMPLETE = (PROJECT_ROOT / "tests" / "fixtures" / "complete.yaml").read_text(encoding="utf-8")
-TEXTS = Renderer().texts
+TEXTS = Renderer(POLICY).texts
 NOT_STATED = TEXTS["not_stated"]
 WORDS = TEXTS["statement"]
 
@@ -26,7 +26,7 @@ def edited(text: str, *changes: tuple[str, str]) -> str:
 
 def pages(text: str) -> dict[str, str]:
     """Every page of the model's site in English, as plain text (Markdown escapes and entities undone)."""
-    site = render_site(read_model_bytes(text.encode(), "model.yaml").model)
+    site = render_site(read_model_bytes(text.encode(), "model.yaml", POLICY).model, POLICY)
     return {page.path: html.unescape(page.markdown).replace("\\", "") for page in site.pages}
 
 
@@ -153,7 +153,7 @@ def test_the_rights_at_a_glance_are_the_model_s_rights() -> None:
 
 def test_the_real_models_pages_claim_nothing_from_its_gaps() -> None:
     site = render_site(read_model_bytes((PROJECT_ROOT / "data" / "processing.yaml").read_bytes(),
-                                        "processing.yaml").model)
+                                        "processing.yaml", POLICY).model, POLICY)
     for page in site.pages:
         text = html.unescape(page.markdown).replace("\\", "")
         for denial in (WORDS["no_transfers"], WORDS["no_recipients"], WORDS["no_processor_role"], WORDS["no_dpo"],

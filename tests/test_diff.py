@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +230,7 @@ def test_describe_changes_gives_the_history_the_same_sentences(base_text: str) -
 
     # As the site's changes page uses it.
     history = History(date_versions([Version(new, "working tree"), Version(old, "abc")], date(2026, 10, 1)), ())
-    site = render_site(new, POLICY, history=history, describe_changes=describe_changes)
+    site = render_site(new, POLICY, history=history, describe_changes=partial(describe_changes, policy=POLICY))
     changes_page = next(page for page in site.pages if page.path == CHANGES_PAGE)
     assert "Tracker “Statistics cookie”: lifetime changed from 1 year to 2 years\\." in changes_page.markdown
 

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import POLICY
 from sitekit import PROJECT_ROOT, copy_project, mkdocs_build
 
 from generator.check import check
@@ -16,7 +17,7 @@ from generator.pipeline import read_model
 from generator.render import Renderer
 
 GROUP = PROJECT_ROOT / "tests" / "fixtures" / "group.yaml"
-TEXTS = Renderer().texts
+TEXTS = Renderer(POLICY).texts
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def text_of(site: Path, page: str) -> str:
 
 
 def test_the_group_model_is_complete() -> None:
-    assert check(read_model(GROUP).model) == []
+    assert check(read_model(GROUP, POLICY).model, POLICY) == []
 
 
 def test_both_languages_build(group_site: Path) -> None:
@@ -113,7 +114,7 @@ def test_the_appendices_show_sub_processors_with_their_countries_or_none(group_s
 
 
 def test_the_swedish_statement_says_the_same_in_swedish(group_site: Path) -> None:
-    swedish = Renderer(language="sv").texts
+    swedish = Renderer(POLICY, language="sv").texts
     text = text_of(group_site, "sv/privacy/index.html")
     headings = swedish["statement"]["headings"]
     for fact in (headings["group_companies"], headings["joint_controllers"], swedish["statement"]["lead_authority"],

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PROJECT_ROOT, REAL_MODEL, CliResult
+from conftest import POLICY, PROJECT_ROOT, REAL_MODEL, CliResult
 from test_diff_git import MODEL, commit, git
 
 from generator.history import read_history
@@ -45,13 +45,13 @@ def test_a_version_1_model_migrates_validates_and_keeps_its_comments(fixture: Pa
     path = tmp_path / "processing.yaml"
     shutil.copy(fixture, path)
     before = fixture.read_text(encoding="utf-8")
-    assert validate(load_file(path)).model is None  # version 1 no longer validates as it is
+    assert validate(load_file(path), POLICY).model is None  # version 1 no longer validates as it is
 
     result = cli("migrate", path)
     assert result.code == 0, result.stdout
     assert result.lines[0].startswith(f"{path}: migrated from schema version 1 to {CURRENT_VERSION}; ")
     after = path.read_text(encoding="utf-8")
-    validation = validate(load_file(path))
+    validation = validate(load_file(path), POLICY)
     assert validation.model is not None and validation.problems == [], [p.format() for p in validation.problems]
     # Every comment is still there, in the same order, and the new gaps are marked like the old ones.
     added = comments(after)
@@ -172,9 +172,9 @@ def test_acknowledgements_follow_the_fields_they_name(tmp_path: Path) -> None:
     path.write_text(migrated, encoding="utf-8")
     from generator.check import check
 
-    model = validate(load_file(path)).model
+    model = validate(load_file(path), POLICY).model
     assert model is not None
-    acknowledged = {(f.rule, f.at) for f in check(model) if f.acknowledged}
+    acknowledged = {(f.rule, f.at) for f in check(model, POLICY) if f.acknowledged}
     assert acknowledged == {("transfer-mechanism", "transfers[0].safeguards"),
                             ("purpose-legal-basis", "purposes[10].legal_bases")}
 
@@ -203,7 +203,8 @@ def v1_then_v2(tmp_path: Path) -> Path:
 
 def test_the_history_migrates_versions_written_for_schema_version_1(v1_then_v2: Path) -> None:
     model_path = v1_then_v2 / MODEL
-    history = read_history(read_model(model_path).model, model_path, date(2026, 12, 24), "data/processing.yaml")
+    history = read_history(read_model(model_path, POLICY).model, model_path, date(2026, 12, 24), "data/processing.yaml",
+                           POLICY)
     assert history.skipped == ()
     assert [(entry.version.number, entry.status) for entry in history.entries] == [
         ("1.1.0", "in-force"), ("1.0.0", "superseded")]

@@ -8,7 +8,7 @@ import html
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT, REAL_MODEL
+from conftest import POLICY, PROJECT_ROOT, REAL_MODEL
 
 from generator.load import load_file
 from generator.pipeline import read_model
@@ -40,7 +40,7 @@ def test_no_company_is_named_in_the_machinery(path: Path) -> None:
 
 @pytest.mark.parametrize("language", ["en", "sv"])
 def test_another_companys_model_gives_that_companys_site(language: str) -> None:
-    site = render_site(read_model(GROUP).model, language=language)
+    site = render_site(read_model(GROUP, POLICY).model, POLICY, language=language)
     pages = {page.path: page.markdown for page in site.pages}
     files = {path: content.decode("utf-8") for path, content in site.files}
     for text in [*pages.values(), *files.values()]:
@@ -48,6 +48,6 @@ def test_another_companys_model_gives_that_companys_site(language: str) -> None:
             assert name.casefold() not in text.casefold(), name
     # The company's name comes from its model wherever the wording needs it.
     assert "Nordexempel AB" in files["privacy/changes.xml"].split("<title>", 1)[1].split("</title>", 1)[0]
-    first_party = Renderer(language=language).texts["parties"]["first"].format(controller="Nordexempel AB")
+    first_party = Renderer(POLICY, language=language).texts["parties"]["first"].format(controller="Nordexempel AB")
     assert "Nordexempel AB" in first_party
     assert first_party in html.unescape(pages["privacy/sites/booking-app.md"]).replace("\\", "")

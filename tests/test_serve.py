@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 # The complete fictional model, not the real one: an editor's change to the real model must not
 # break this test.
 MODEL = PROJECT_ROOT / "tests" / "fixtures" / "complete.yaml"
-TYPO = ("    legal_basis: legal-obligation\n", "    legal_basis: legal-obligaton\n")
+TYPO = ("      - basis: legal-obligation\n", "      - basis: legal-obligaton\n")
 # A key no model has, named so that it would be markup if the error page did not escape it.
 INJECTED_KEY = '"<img src=x onerror=window.__injected=1>": 1\n'
 HEADING = "The privacy statement cannot be built"
@@ -95,7 +95,7 @@ def test_an_invalid_model_is_a_page_in_the_browser_until_the_file_is_fixed(brows
             assert heading(page) == HEADING
             shown = page.locator("pre").inner_text().splitlines()
             assert len(shown) == 2, shown
-            located = r"data/processing\.yaml:\d+:\d+: purposes\[1\]\.legal_basis: .*legal-obligaton.*"
+            located = r"data/processing\.yaml:\d+:\d+: purposes\[1\]\.legal_bases\[0\]\.basis: .*legal-obligaton.*"
             assert re.fullmatch(located, shown[1]), shown
             # The key is shown as the text it is, not made into an element.
             assert "<img src=x onerror=window.__injected=1>" in shown[0]

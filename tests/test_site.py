@@ -404,8 +404,8 @@ def test_the_rights_section_says_withdraw_your_consent_once(model_file: Path) ->
     from generator.pipeline import read_model
     from generator.render import STATEMENT_PAGE, render_site
 
-    model = read_model(model_file).model
-    pages = {page.path: page.markdown for page in render_site(model).pages}
+    model = read_model(model_file, POLICY).model
+    pages = {page.path: page.markdown for page in render_site(model, POLICY).pages}
     section = " ".join(_rights_section(pages[STATEMENT_PAGE]).replace("\\", "").split()).lower()
     assert section.count("withdraw your consent") + section.count("withdraw it ") == 1, section
     # That consent can be withdrawn at any time is said whatever the model's own words are.
