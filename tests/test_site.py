@@ -192,8 +192,9 @@ def test_build_command_writes_the_same_pages_as_files(tmp_path: Path) -> None:
     model_file = tmp_path / "processing.yaml"  # outside git: one version
     model_file.write_text(COMPLETE.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "pages"
-    result = subprocess.run([str(BIN / "privacy-statement"), "build", str(model_file), "--out", str(out)],
-                            capture_output=True, text=True, cwd=tmp_path)
+    # A model outside any project names its policy.
+    result = subprocess.run([str(BIN / "privacy-statement"), "build", str(model_file), "--out", str(out),
+                             "--policy", str(POLICY.folder)], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     model = load_file(model_file).data
