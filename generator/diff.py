@@ -197,7 +197,7 @@ class _Words:
 
     def text(self, value: Mapping[str, str], every_language: bool = False) -> str:
         if every_language:  # the change is in a translation: show each language
-            return self.wording["field_separator"].join(
+            return str(self.wording["field_separator"]).join(
                 f"{language}: {self.quoted(text)}" for language, text in value.items())
         return self.quoted(self.renderer.translate(value))
 
@@ -246,7 +246,7 @@ class _Words:
             fields = [field for _, field, _, _ in string.Formatter().parse(str(candidate)) if field]
             if all(value.get(field) is not None for field in fields):
                 return str(candidate).format(**parts)
-        return self.wording["field_separator"].join(
+        return str(self.wording["field_separator"]).join(
             self.wording["field_value"].format(field=label(self.wording, f"{place}.{key}"), value=words)
             for key, words in parts.items() if value.get(key) is not None)
 
@@ -417,12 +417,12 @@ class _Comparison:
         waiting: list[int] = []
         for i, entry in enumerate(old_mapped):  # identical entries first
             candidates = unmatched.get(_same([entry.get(name) for name in fields]), [])
-            j = next((j for j in candidates if _same(new_entries[j]) == _same(entry)), None)
-            if j is None:
+            identical = next((j for j in candidates if _same(new_entries[j]) == _same(entry)), None)
+            if identical is None:
                 waiting.append(i)
             else:
-                candidates.remove(j)
-                pairs.append((i, j))
+                candidates.remove(identical)
+                pairs.append((i, identical))
         removed = []
         for i in waiting:  # then the others with the same key, in order
             candidates = unmatched.get(_same([old_mapped[i].get(name) for name in fields]), [])
@@ -444,11 +444,11 @@ class _Comparison:
                     candidates_by_value.setdefault(same(self.new, new_entries[j]), j)
                 for i in list(removed):
                     entry = old_mapped[i] if same is sames[1] else old_entries[i]
-                    j = candidates_by_value.pop(same(self.old, entry), None)
-                    if j is not None and j in added:
-                        pairs.append((i, j))
+                    renamed = candidates_by_value.pop(same(self.old, entry), None)
+                    if renamed is not None and renamed in added:
+                        pairs.append((i, renamed))
                         removed.remove(i)
-                        added.remove(j)
+                        added.remove(renamed)
         return sorted(pairs), removed, added
 
     def add(self, action: Action, place: str, path: FieldPath, probe: _Probe, **words: Any) -> None:

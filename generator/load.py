@@ -174,6 +174,18 @@ def _location(mark: Any) -> Location:
     return Location(mark.line + 1, mark.column + 1)
 
 
+def _start(event: yaml.Event) -> int:
+    """Where an event starts in the text (the parser marks every event it makes)."""
+    assert event.start_mark is not None
+    return event.start_mark.index
+
+
+def _end(event: yaml.Event) -> int:
+    """Where an event ends in the text."""
+    assert event.end_mark is not None
+    return event.end_mark.index
+
+
 def _show_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
@@ -392,12 +404,12 @@ class _Builder:
         if not _INVISIBLE.search(event.value):
             return
         refused = _INVISIBLE.findall(event.value)
-        if not _INVISIBLE.search(self.text, event.start_mark.index, event.end_mark.index):
+        if not _INVISIBLE.search(self.text, _start(event), _end(event)):
             self.error(where, path, _character_message(refused[0], escaped=True) + _more(len(refused) - 1))
 
     def has_colon(self, event: yaml.ScalarEvent) -> bool:
         """Whether a field name in {braces} is followed by ':' (or is an explicit `? key`)."""
-        index = event.end_mark.index
+        index = _end(event)
         while index < len(self.text):
             character = self.text[index]
             if character == "#" and self.text[index - 1] in " \t\r\n":
@@ -409,7 +421,7 @@ class _Builder:
                 break
         if self.text.startswith(":", index):
             return True
-        index = event.start_mark.index - 1
+        index = _start(event) - 1
         while index >= 0 and self.text[index] in " \t\r\n":
             index -= 1
         return index >= 0 and self.text[index] == "?"
@@ -417,9 +429,9 @@ class _Builder:
     def missing_colon(self, frame: _Frame, event: yaml.ScalarEvent, where: Location, name: str) -> None:
         """A field name in {braces} with no ':': most often the rest of a text a comma cut short."""
         if frame.cuts and frame.last_was_cut:
-            frame.cuts[-1][1] = event.end_mark.index  # one more piece of the same text
+            frame.cuts[-1][1] = _end(event)  # one more piece of the same text
         elif frame.last_plain is not None:
-            frame.cuts.append([frame.last_plain, event.end_mark.index])
+            frame.cuts.append([frame.last_plain, _end(event)])
         else:
             self.error(where, (*frame.path, name),
                        f'"{name}" in {{braces}} has no value; write it as `name: value`, or put a text '
@@ -574,7 +586,7 @@ class _Builder:
                 value = event.value if plain_key else self.scalar(event, path)
                 in_flow_mapping = bool(stack) and stack[-1].flow and isinstance(stack[-1].container, dict)
                 at = (*path[:-1], event.value) if in_key else path
-                scalar = _Scalar(at, where, event.start_mark.index, event.end_mark.index, in_key,
+                scalar = _Scalar(at, where, _start(event), _end(event), in_key,
                                  event.tag is None and event.implicit[0] and not event.style and event.value != "",
                                  in_flow_mapping)
                 self.scalars.append(scalar)
@@ -586,7 +598,7 @@ class _Builder:
                 if not in_key:
                     self.value_locations[path] = where
                     if isinstance(value, str) and value:
-                        self.text_sources[path] = (where, self.text[event.start_mark.index:event.end_mark.index],
+                        self.text_sources[path] = (where, self.text[_start(event):_end(event)],
                                                    event.style)
                 place(value, where, event.anchor, 1, scalar if scalar.plain else None, no_colon)
             elif isinstance(event, yaml.AliasEvent):

@@ -25,8 +25,8 @@ from __future__ import annotations
 import copy
 import io
 import re
-from collections.abc import Callable, MutableMapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -53,7 +53,19 @@ def schema_version(data: object) -> int | None:
 # ruamel.yaml is imported only where a file is migrated: the history, `check --baseline` and `diff`
 # migrate plain data and need not load it.
 
-def _commented(value: object) -> bool:
+class _Commented(Protocol):
+    """What this module uses of ruamel.yaml's round-trip mappings and lists (CommentedMap, CommentedSeq)."""
+
+    ca: Any
+
+    def insert(self, position: int, key: Any, value: Any) -> None: ...
+
+    def yaml_add_eol_comment(self, comment: str, key: Any, column: int | None = None) -> None: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+def _commented(value: object) -> TypeGuard[_Commented]:
     """Whether `value` is ruamel.yaml's round-trip mapping or list, which carries its comments."""
     return hasattr(value, "ca")
 
@@ -176,7 +188,7 @@ def _upgrade_1_to_2(data: MutableMapping[str, Any]) -> int:
             if basis is None:
                 _put(purpose, position, "legal_bases", None, comment)
             else:
-                entry = [("basis", basis)]
+                entry: list[tuple[str, Any]] = [("basis", basis)]
                 moved_comments = []
                 for name in ("legitimate_interest", "consent_record"):
                     if name in purpose:
@@ -201,7 +213,7 @@ def _upgrade_1_to_2(data: MutableMapping[str, Any]) -> int:
         if "mechanism" in transfer and "safeguards" not in transfer:
             position, mechanism, comment = _pop(transfer, "mechanism")
             copy_comment = None
-            entry: list[tuple[str, Any]] = [("kind", mechanism)]
+            entry = [("kind", mechanism)]
             if "how_to_get_copy" in transfer:
                 _, how, copy_comment = _pop(transfer, "how_to_get_copy")
                 entry.append(("how_to_get_copy", how))

@@ -214,7 +214,7 @@ class Renderer:
         """A model text in the page's language, as plain text; in another language where it has no
         translation yet (see `text` for how pages mark that)."""
         if text is None:
-            return self.texts["not_stated"]
+            return str(self.texts["not_stated"])
         return text[self.language_of(text)]
 
     def text(self, text: Mapping[str, str] | None) -> Markup:
@@ -249,9 +249,9 @@ class Renderer:
         """`P6M` -> `6 months`, `P1Y6M` -> `1 year and 6 months`."""
         units = self.texts["duration_units"]
         if value is None:
-            return self.texts["not_stated"]
+            return str(self.texts["not_stated"])
         if value == "session":
-            return units["session"]
+            return str(units["session"])
         match = _DURATION.match(value)
         if not match:
             return value
@@ -664,7 +664,8 @@ def atom_feed(views: list[VersionView], data: Mapping[str, Any],
             summary = " ".join(view.changes) or texts["no_reader_change"]
         element(entry, "summary", f"{texts['statuses'][view.status]}. {summary}")
     ElementTree.indent(feed)
-    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    written: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return written + b"\n"
 
 
 def _named(namespace: str, name: str) -> ElementTree.Element:

@@ -149,7 +149,7 @@ def _branch_errors(error: ValidationError) -> list[ValidationError] | None:
     (such as "sesion" for a lifetime that is a duration or "session"): then only a message
     naming every alternative is fair.
     """
-    by_branch: dict[int, list[ValidationError]] = {}
+    by_branch: dict[str | int, list[ValidationError]] = {}
     for sub in error.context or ():
         by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
     fitting = [
@@ -183,7 +183,7 @@ def _schema_problems(document: Document, error: ValidationError,
                      root: Mapping[str, Any]) -> Iterator[tuple[str, Problem]]:
     """The plain-words problems for one jsonschema error, each with the keyword that raised it."""
     for problem in _plain_problems(document, error, root):
-        yield error.validator, problem
+        yield str(error.validator), problem
     if error.validator in ("anyOf", "oneOf"):
         branch = _branch_errors(error)
         for sub in branch or ():
@@ -193,17 +193,20 @@ def _schema_problems(document: Document, error: ValidationError,
 def _plain_problems(document: Document, error: ValidationError,
                     root: Mapping[str, Any]) -> Iterator[Problem]:
     path: FieldPath = tuple(error.absolute_path)
-    value = error.instance
-    kind = error.validator
+    value: Any = error.instance
+    kind = str(error.validator)
+    # jsonschema sets these on every error it yields (its types allow them to be unset).
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    expected_value: Any = error.validator_value
 
     if kind in ("anyOf", "oneOf"):
         if _branch_errors(error) is None:  # otherwise the branch's own errors say what is wrong
-            yield document.problem(path, f"expected {_expected(error.schema, root)}, "
+            yield document.problem(path, f"expected {_expected(schema, root)}, "
                                          f"found {_describe_value(value)}."
-                                         f"{suggestion(value, _constants(error.schema, root))}")
+                                         f"{suggestion(value, _constants(schema, root))}")
         return
     if kind == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(schema.get("properties", {}))
         for name in sorted(set(value) - set(allowed)):
             yield document.problem(
                 (*path, name),
@@ -215,7 +218,7 @@ def _plain_problems(document: Document, error: ValidationError,
     if kind == "required":
         allowed = list(_schema_at(path, root).get("properties", {}))
         misspelt = {closest(key, allowed) for key in value if key not in allowed}
-        for name in error.validator_value:
+        for name in expected_value:
             # A misspelt field is reported once, as unknown with "Did you mean", not also as missing.
             if name not in value and name not in misspelt:
                 yield document.problem(
@@ -223,29 +226,29 @@ def _plain_problems(document: Document, error: ValidationError,
                           f"{_field_description(path, name, root)}")
         return
     if kind == "type":
-        expected = _expected(error.schema, root) if "$ref" not in error.schema else _expected(
-            {"type": error.validator_value}, root)
+        expected = _expected(schema, root) if "$ref" not in schema else _expected(
+            {"type": expected_value}, root)
         hint = ""
-        if error.validator_value == "string" and isinstance(value, int | float | bool):
+        if expected_value == "string" and isinstance(value, int | float | bool):
             hint = "; put the value in quotes to make it text"
-        if error.validator_value == "object" and "en" in (error.schema.get("properties") or {}):
+        if expected_value == "object" and "en" in (schema.get("properties") or {}):
             expected = "a text per language, such as `en: ...`"
             if isinstance(value, str):
                 hint = f"; write it as `en: {value if len(value) <= 40 else value[:37] + '...'}`"
         yield document.problem(path, f"expected {expected}, found {_describe_value(value)}{hint}")
         return
-    if kind == "const" and not isinstance(error.validator_value, str):  # schema_version: 2
-        yield document.problem(path, f"expected {_describe_value(error.validator_value)}, "
+    if kind == "const" and not isinstance(expected_value, str):  # schema_version: 2
+        yield document.problem(path, f"expected {_describe_value(expected_value)}, "
                                      f"found {_describe_value(value)}")
         return
     if kind in ("enum", "const"):
-        choices = [str(c) for c in (error.validator_value if kind == "enum" else [error.validator_value])]
+        choices = [str(c) for c in (expected_value if kind == "enum" else [expected_value])]
         yield document.problem(
             path, f"{_describe_value(value)} is not allowed here.{suggestion(value, choices)} "
                   f"Allowed: {quoted_list(choices)}.")
         return
     if kind == "format":
-        hint = _FORMAT_HINTS.get(error.validator_value, f"a valid {error.validator_value}")
+        hint = _FORMAT_HINTS.get(expected_value, f"a valid {expected_value}")
         yield document.problem(path, f"{_describe_value(value)} is not {hint}")
         return
     if kind == "pattern" and isinstance(value, str) and not value.strip():
@@ -256,16 +259,16 @@ def _plain_problems(document: Document, error: ValidationError,
                                      f"{_form_description(error, root)}")
         return
     if kind == "minItems":
-        count = error.validator_value
+        count = expected_value
         yield document.problem(path, f"the list is empty; it needs at least {count} "
                                      f"item{'s' if count != 1 else ''}")
         return
     if kind == "minLength":
-        if error.validator_value <= 1:
+        if expected_value <= 1:
             yield document.problem(path, _EMPTY_TEXT)
         else:
             yield document.problem(path, f"the text is too short: write at least "
-                                         f"{error.validator_value} characters")
+                                         f"{expected_value} characters")
         return
     if kind == "uniqueItems":
         yield document.problem(path, "the list holds the same entry more than once; keep each once")
@@ -500,7 +503,7 @@ def consistency_problems(document: Document, policy: Policy) -> list[Problem]:
         unclear = False
         for position, category in enumerate(categories):
             kind = category.get("kind") if isinstance(category, dict) else None
-            if kind not in known:
+            if not isinstance(kind, str) or kind not in known:
                 unclear = True
                 continue
             if kind in kinds:
