@@ -12,11 +12,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.policy import Catalogue, CatalogueError, Policy, Rule
 from generator.problems import FieldPath, Location, Severity, format_path, quoted_list, suggestion
+from generator.shape import Controller, GroupEntity, NoneStated, Purpose, PurposeGroup, RetentionPolicy, Text, Transfer
 from generator.validate import Model
+
+T = TypeVar("T")
 
 # The provider of a first-party tracker that the controller sets itself (see validate.SELF_PROVIDER).
 SELF_PROVIDER = "controller"
@@ -150,8 +153,9 @@ class _Context:
     def outside_eea(self, country: str) -> bool:
         return country not in INSIDE_EEA_REGIONS and country not in self.catalogue.eea
 
-    def entries(self, collection: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        yield from enumerate(listed(self.data.get(collection)))
+    def entries(self, items: list[T] | NoneStated | None) -> Iterator[tuple[int, T]]:
+        """The entries of a list field of the model, numbered; none for `none`, a gap or an absent field."""
+        yield from enumerate(items if isinstance(items, list) else [])
 
     def missing(self, value: object) -> bool:
         """Whether a fact is not stated: a gap (null), an empty list, or only placeholder texts such as
@@ -215,10 +219,10 @@ def _quoted(ids: Sequence[str]) -> str:
 
 # --- who is responsible ------------------------------------------------------------------------
 
-def _entities(context: _Context) -> Iterator[tuple[FieldPath, dict[str, Any]]]:
+def _entities(context: _Context) -> Iterator[tuple[FieldPath, Controller | GroupEntity]]:
     """The controller and every group company that is a controller under the statement."""
     yield ("controller",), context.data["controller"]
-    for number, entity in context.entries("group_entities"):
+    for number, entity in enumerate(context.data.get("group_entities", [])):
         yield ("group_entities", number), entity
 
 
@@ -247,7 +251,7 @@ def controller_identity(context: _Context) -> Iterator[Finding]:
 
 @checks("joint-controller-arrangement")
 def joint_controllers(context: _Context) -> Iterator[Finding]:
-    for number, arrangement in context.entries("joint_controllers"):
+    for number, arrangement in context.entries(context.data.get("joint_controllers")):
         if context.missing(arrangement["essence"]):
             yield context.finding("joint-controller-arrangement", ("joint_controllers", number, "essence"),
                                   arrangement=arrangement["id"])
@@ -255,7 +259,7 @@ def joint_controllers(context: _Context) -> Iterator[Finding]:
 
 @checks("supervisory-authority-address")
 def supervisory_authorities(context: _Context) -> Iterator[Finding]:
-    for number, authority in context.entries("supervisory_authorities"):
+    for number, authority in context.entries(context.data["supervisory_authorities"]):
         if context.missing(authority["postal_address"]):
             yield context.finding("supervisory-authority-address",
                                   ("supervisory_authorities", number, "postal_address"))
@@ -280,17 +284,19 @@ def legal_bases_of(context: _Context, purpose: Mapping[str, Any]) -> list[Mappin
 @checks("purpose-legal-basis", "legitimate-interest")
 def legal_bases(context: _Context) -> Iterator[Finding]:
     choices = _choices(context.schema, "$defs", "legal_basis", "properties", "basis")
-    for number, purpose in context.entries("purposes"):
+    for number, purpose in context.entries(context.data["purposes"]):
         if not legal_bases_of(context, purpose):
             yield context.finding("purpose-legal-basis", ("purposes", number, "legal_bases"),
                                   purpose=purpose["id"], choices=choices)
-    for collection in ("purposes", "purpose_groups"):
-        for number, entry in context.entries(collection):
-            for position, basis in enumerate(listed(entry.get("legal_bases"))):
-                if basis["basis"] == "legitimate-interests" and context.missing(basis["legitimate_interest"]):
-                    yield context.finding("legitimate-interest",
-                                          (collection, number, "legal_bases", position, "legitimate_interest"),
-                                          "group" if collection == "purpose_groups" else None, purpose=entry["id"])
+    with_bases: list[tuple[str, int, Purpose | PurposeGroup]] = [
+        *(("purposes", number, purpose) for number, purpose in context.entries(context.data["purposes"])),
+        *(("purpose_groups", number, group) for number, group in context.entries(context.data.get("purpose_groups")))]
+    for collection, number, entry in with_bases:
+        for position, basis in context.entries(entry.get("legal_bases")):
+            if basis["basis"] == "legitimate-interests" and context.missing(basis.get("legitimate_interest")):
+                yield context.finding("legitimate-interest",
+                                      (collection, number, "legal_bases", position, "legitimate_interest"),
+                                      "group" if collection == "purpose_groups" else None, purpose=entry["id"])
 
 
 @checks("special-categories-stated", "special-category-condition")
@@ -316,7 +322,7 @@ def _from_elsewhere(context: _Context, purpose: Mapping[str, Any]) -> bool:
 
 @checks("purpose-sources", "purpose-data-categories", "purpose-retention")
 def purpose_facts(context: _Context) -> Iterator[Finding]:
-    for number, purpose in context.entries("purposes"):
+    for number, purpose in context.entries(context.data["purposes"]):
         path = ("purposes", number)
         if context.missing(purpose["sources"]):
             yield context.finding("purpose-sources", (*path, "sources"), purpose=purpose["id"])
@@ -328,7 +334,7 @@ def purpose_facts(context: _Context) -> Iterator[Finding]:
 
 @checks("source-public")
 def source_public(context: _Context) -> Iterator[Finding]:
-    for number, source in context.entries("sources"):
+    for number, source in context.entries(context.data["sources"]):
         if not source["from_data_subject"] and source["public"] is None:
             yield context.finding("source-public", ("sources", number, "public"), source=source["id"])
 
@@ -336,7 +342,7 @@ def source_public(context: _Context) -> Iterator[Finding]:
 @checks("provision-requirement")
 def provision(context: _Context) -> Iterator[Finding]:
     choices = _choices(context.schema, "$defs", "provision", "properties", "requirement")
-    for number, purpose in context.entries("purposes"):
+    for number, purpose in context.entries(context.data["purposes"]):
         # Art. 13(2)(e) is about data the person gives; Art. 14 has no such duty.
         if _from_person(context, purpose) and context.missing(purpose.get("provision")):
             yield context.finding("provision-requirement", ("purposes", number, "provision"),
@@ -352,12 +358,12 @@ def automated_decisions(context: _Context) -> Iterator[Finding]:
 # --- recipients and transfers ------------------------------------------------------------------
 
 def _site_trackers(context: _Context) -> set[str]:
-    return {tracker for _, site in context.entries("sites") for tracker in listed(site["trackers"])}
+    return {tracker for _, site in context.entries(context.data["sites"]) for tracker in listed(site["trackers"])}
 
 
-def _transfers_by_recipient(context: _Context) -> dict[str, list[tuple[int, dict[str, Any]]]]:
-    found: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for number, transfer in context.entries("transfers"):
+def _transfers_by_recipient(context: _Context) -> dict[str, list[tuple[int, Transfer]]]:
+    found: dict[str, list[tuple[int, Transfer]]] = {}
+    for number, transfer in context.entries(context.data["transfers"]):
         found.setdefault(transfer["recipient"], []).append((number, transfer))
     return found
 
@@ -369,7 +375,7 @@ def _outside(context: _Context, recipient: Mapping[str, Any]) -> list[str]:
 
 @checks("recipient-country")
 def recipient_countries(context: _Context) -> Iterator[Finding]:
-    for number, recipient in context.entries("recipients"):
+    for number, recipient in context.entries(context.data["recipients"]):
         if context.missing(recipient["countries"]):
             yield context.finding("recipient-country", ("recipients", number, "countries"), recipient=recipient["id"])
 
@@ -377,7 +383,7 @@ def recipient_countries(context: _Context) -> Iterator[Finding]:
 @checks("purpose-recipients")
 def purpose_recipients(context: _Context) -> Iterator[Finding]:
     """Purposes that do not say who receives their data (`none` says nobody does)."""
-    silent = [(number, purpose) for number, purpose in context.entries("purposes")
+    silent = [(number, purpose) for number, purpose in context.entries(context.data["purposes"])
               if purpose.get("recipients") != NONE and context.missing(purpose.get("recipients"))]
     if silent and not listed(context.data.get("recipients")):
         yield context.finding("purpose-recipients", ("recipients",), "none-at-all",
@@ -402,7 +408,7 @@ def recipient_transfer_countries(context: _Context) -> Iterator[Finding]:
     inside the EU/EEA to `transfer-country`; a recipient that processes data "worldwide" may be
     sent data anywhere."""
     transfers = _transfers_by_recipient(context)
-    for number, recipient in context.entries("recipients"):
+    for number, recipient in context.entries(context.data["recipients"]):
         countries = listed(recipient["countries"])
         to_recipient = {transfer["country"] for _, transfer in transfers.get(recipient["id"], [])}
         if not to_recipient or WORLDWIDE in countries:
@@ -413,7 +419,7 @@ def recipient_transfer_countries(context: _Context) -> Iterator[Finding]:
                                       recipient=recipient["id"], country=place,
                                       transfer_countries=", ".join(sorted(to_recipient)))
     recipients = context.model.index["recipients"]
-    for number, transfer in context.entries("transfers"):
+    for number, transfer in context.entries(context.data["transfers"]):
         countries = listed(recipients.get(transfer["recipient"], {}).get("countries"))
         if (countries and WORLDWIDE not in countries and transfer["country"] not in countries
                 and context.outside_eea(transfer["country"])):
@@ -429,16 +435,16 @@ def transfers_stated(context: _Context) -> Iterator[Finding]:
     Tracker providers are left to `tracker-transfer`, which names each tracker: one missing entry
     is then reported once per tracker, not once more for the recipient.
     """
-    tracker_providers = {tracker["provider"] for _, tracker in context.entries("trackers")}
+    tracker_providers = {tracker["provider"] for _, tracker in context.entries(context.data["trackers"])}
     transfers = _transfers_by_recipient(context)
-    for number, recipient in context.entries("recipients"):
+    for number, recipient in context.entries(context.data["recipients"]):
         ident = recipient["id"]
         outside = _outside(context, recipient)
         if ident in tracker_providers or ident in transfers or not outside:
             continue
-        purposes = [purpose["id"] for _, purpose in context.entries("purposes")
+        purposes = [purpose["id"] for _, purpose in context.entries(context.data["purposes"])
                     if ident in listed(purpose.get("recipients"))]
-        services = [service["id"] for _, service in context.entries("services")
+        services = [service["id"] for _, service in context.entries(context.data["services"])
                     if ident in listed(service["sub_processors"])]
         if purposes or services:
             variant = ("purposes-and-sub-processor" if purposes and services else "sub-processor" if services
@@ -450,14 +456,14 @@ def transfers_stated(context: _Context) -> Iterator[Finding]:
 @checks("transfer-mechanism", "transfer-copy", "transfer-country")
 def transfer_details(context: _Context) -> Iterator[Finding]:
     choices = _choices(context.schema, "$defs", "safeguard", "properties", "kind")
-    for number, transfer in context.entries("transfers"):
+    for number, transfer in context.entries(context.data["transfers"]):
         fields = {"recipient": transfer["recipient"], "country": transfer["country"]}
         if not context.outside_eea(transfer["country"]):
             yield context.finding("transfer-country", ("transfers", number, "country"), **fields)
         if context.missing(transfer["safeguards"]):
             yield context.finding("transfer-mechanism", ("transfers", number, "safeguards"), choices=choices, **fields)
             continue
-        for position, safeguard in enumerate(transfer["safeguards"]):
+        for position, safeguard in context.entries(transfer["safeguards"]):
             if (safeguard["kind"] in context.catalogue.safeguards_with_copy
                     and context.missing(safeguard.get("how_to_get_copy"))):
                 yield context.finding("transfer-copy", ("transfers", number, "safeguards", position,
@@ -466,18 +472,23 @@ def transfer_details(context: _Context) -> Iterator[Finding]:
 
 # --- retention -----------------------------------------------------------------------------------
 
-def vague_phrases(text: Mapping[str, str], phrases: Mapping[str, tuple[str, ...]]) -> list[str]:
+def in_languages(text: Text | Mapping[str, str]) -> list[tuple[str, str]]:
+    """A text's language and words, for each language it is written in."""
+    return [(language, words) for language, words in text.items() if isinstance(words, str)]
+
+
+def vague_phrases(text: Text | Mapping[str, str], phrases: Mapping[str, tuple[str, ...]]) -> list[str]:
     """The vague phrases each language's text uses (as whole words), in the catalogue's order."""
     found: list[str] = []
-    for language, words in text.items():
+    for language, words in in_languages(text):
         used = {match.phrase for match in find_phrases(words, phrases.get(language, ()))}
         found.extend(phrase for phrase in phrases.get(language, ()) if phrase in used and phrase not in found)
     return found
 
 
-def _criteria_without_period(context: _Context) -> Iterator[tuple[int, dict[str, Any]]]:
+def _criteria_without_period(context: _Context) -> Iterator[tuple[int, RetentionPolicy]]:
     """Retention rules that rest on their criteria alone: no period and no law that sets one."""
-    for number, policy in context.entries("retention_policies"):
+    for number, policy in context.entries(context.data["retention_policies"]):
         if policy["period"] is None and not policy.get("legal_requirement"):
             yield number, policy
 
@@ -486,7 +497,7 @@ def _criteria_without_period(context: _Context) -> Iterator[tuple[int, dict[str,
 def retention(context: _Context) -> Iterator[Finding]:
     for number, policy in _criteria_without_period(context):
         # The purposes whose data the rule keeps: the finding is theirs too.
-        purposes = [purpose["id"] for _, purpose in context.entries("purposes")
+        purposes = [purpose["id"] for _, purpose in context.entries(context.data["purposes"])
                     if policy["id"] in listed(purpose["retention"])]
         fields = {"policy": policy["id"], "purposes": _quoted(purposes)}
         variant = None if purposes else "unused"
@@ -536,8 +547,8 @@ def vague_wording(context: _Context) -> Iterator[Finding]:
     reported: dict[FieldPath, list[tuple[int, int]]] = {}
     for number, policy in _criteria_without_period(context):
         criteria = policy.get("criteria")
-        if isinstance(criteria, Mapping):
-            for language, text in criteria.items():
+        if criteria is not None:
+            for language, text in in_languages(criteria):
                 reported[("retention_policies", number, "criteria", language)] = [
                     (match.start, match.end)
                     for match in retention.get(language, nothing).find(text)]
@@ -562,10 +573,10 @@ def rights(context: _Context) -> Iterator[Finding]:
             yield context.finding(f"right-{right}", where)
     if "withdraw-consent" in stated:
         return
-    purposes = [purpose["id"] for _, purpose in context.entries("purposes")
+    purposes = [purpose["id"] for _, purpose in context.entries(context.data["purposes"])
                 if any(basis["basis"] == "consent" for basis in legal_bases_of(context, purpose))]
     used = _site_trackers(context)
-    trackers = [tracker["id"] for _, tracker in context.entries("trackers")
+    trackers = [tracker["id"] for _, tracker in context.entries(context.data["trackers"])
                 if tracker["strictly_necessary"] is False and tracker["id"] in used]
     if purposes or trackers:
         variant = ("purposes-and-trackers" if purposes and trackers else "trackers" if trackers else None)
@@ -584,7 +595,7 @@ def marketing_objection(context: _Context) -> Iterator[Finding]:
     """Marketing on legitimate interests: the right to object to it is stated, with how to use it."""
     words = context.catalogue.marketing_words
     marketing: list[str] = []
-    for _, purpose in context.entries("purposes"):
+    for _, purpose in context.entries(context.data["purposes"]):
         interests = [basis for basis in legal_bases_of(context, purpose) if basis["basis"] == "legitimate-interests"]
         if interests and any(_uses(text, words) for text in
                              (purpose["description"], *(basis.get("legitimate_interest") for basis in interests))):
@@ -615,7 +626,7 @@ def trackers(context: _Context) -> Iterator[Finding]:
     transfers = _transfers_by_recipient(context)
     always_consent = context.catalogue.consent_always_needed_for
     needing_consent = context.catalogue.consent_categories_needing_consent
-    for number, tracker in context.entries("trackers"):
+    for number, tracker in context.entries(context.data["trackers"]):
         path = ("trackers", number)
         name = tracker["id"]
         if tracker["provider"] is None:
@@ -623,7 +634,7 @@ def trackers(context: _Context) -> Iterator[Finding]:
         elif tracker["provider"] == SELF_PROVIDER and tracker["party"] == "third":
             yield context.finding("tracker-provider", (*path, "provider"), tracker=name)
         for field_name, rule in TRACKER_FACTS:
-            if context.missing(tracker[field_name]):
+            if context.missing(tracker.get(field_name)):
                 yield context.finding(rule, (*path, field_name), tracker=name)
         category = tracker["category"]
         if category in needing_consent and tracker["strictly_necessary"] is True:
@@ -662,7 +673,7 @@ END_OF_SERVICE_CHOICES = frozenset({"deletion", "return"})
 
 @checks(*(f"processor-appendix-{name.replace('_', '-')}" for name in APPENDIX_FIELDS))
 def processor_appendices(context: _Context) -> Iterator[Finding]:
-    for number, service in context.entries("services"):
+    for number, service in context.entries(context.data["services"]):
         for name in APPENDIX_FIELDS:
             if service.get(name) != NONE and context.missing(service.get(name)):
                 yield context.finding(f"processor-appendix-{name.replace('_', '-')}", ("services", number, name),
@@ -777,7 +788,7 @@ def _acknowledge(context: _Context, findings: list[Finding]) -> list[Finding]:
     result = list(findings)
     claimed: dict[tuple[str, Steps], str] = {}
     extra: list[Finding] = []
-    for number, entry in context.entries("acknowledged_findings"):
+    for number, entry in context.entries(context.data.get("acknowledged_findings")):
         path = ("acknowledged_findings", number)
         shown = {"rule": entry["rule"], "at": _one_line_quoted(entry["at"])}
         target = _target(entry["at"], context.data)

@@ -649,7 +649,7 @@ def _visibility(comparison: _Comparison, old: Model, new: Model, languages: Sequ
     site = _Site(tuple(languages), date.fromisoformat(new.data["effective_date"]), policy)
     # The version and date are the comparison's first line, not a change: both sides get the new ones.
     stamp = {"version": new.data["version"], "effective_date": new.data["effective_date"]}
-    sides = {"old": {**old.data, **stamp}, "new": new.data}
+    sides = {"old": {**old.document.data, **stamp}, "new": new.document.data}
     rendered = {side: _pages(data, site) for side, data in sides.items()}
     if rendered["old"] == rendered["new"]:
         return [False] * count

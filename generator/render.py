@@ -546,7 +546,7 @@ def _moves(history: History, shown: DatedVersion, views: list[VersionView], find
     oldest_first = list(reversed(history.entries))
     views_by_number = {view.number: view for view in views}
     kinds = (*PAGE_FOLDERS, "trackers")
-    ids = [{kind: {item["id"]: item for item in entry.version.model.data[kind]} for kind in kinds}
+    ids = [{kind: {item["id"]: item for item in entry.version.model.document.data[kind]} for kind in kinds}
            for entry in oldest_first]
     now = oldest_first.index(shown)
     # The versions readers had, one after another, up to the one in force.

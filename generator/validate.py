@@ -11,13 +11,14 @@ import hashlib
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from jsonschema.exceptions import ValidationError
 
 from generator.load import Document
 from generator.policy import Policy
 from generator.problems import FieldPath, Problem, closest, format_path, quoted_list, suggestion
+from generator.shape import ModelData
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,9 @@ class Model:
     index: dict[str, dict[str, dict[str, Any]]] = field(repr=False)
 
     @property
-    def data(self) -> dict[str, Any]:
-        return self.document.data
+    def data(self) -> ModelData:
+        """The data, as generator.shape describes a valid model."""
+        return cast(ModelData, self.document.data)
 
 
 @dataclass(frozen=True)
