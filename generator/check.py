@@ -16,7 +16,18 @@ from typing import Any, TypeVar
 
 from generator.policy import Catalogue, CatalogueError, Policy, Rule
 from generator.problems import FieldPath, Location, Severity, format_path, quoted_list, suggestion
-from generator.shape import Controller, GroupEntity, NoneStated, Purpose, PurposeGroup, RetentionPolicy, Text, Transfer
+from generator.shape import (
+    Controller,
+    GroupEntity,
+    LegalBasis,
+    NoneStated,
+    Purpose,
+    PurposeGroup,
+    Recipient,
+    RetentionPolicy,
+    Text,
+    Transfer,
+)
 from generator.validate import Model
 
 T = TypeVar("T")
@@ -176,7 +187,7 @@ class _Context:
 TEXT_LANGUAGES = frozenset({"en", "sv"})
 
 
-def listed(value: object) -> list[Any]:
+def listed(value: list[T] | str | None) -> list[T]:
     """The entries of a list field; none for `none`, a gap or an absent field."""
     return value if isinstance(value, list) else []
 
@@ -274,11 +285,10 @@ def processor_role(context: _Context) -> Iterator[Finding]:
 
 # --- purposes and legal bases ------------------------------------------------------------------
 
-def legal_bases_of(context: _Context, purpose: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def legal_bases_of(context: _Context, purpose: Purpose) -> list[LegalBasis]:
     """A purpose's legal bases: its own, and those of the group it belongs to."""
-    groups = context.model.index.get("purpose_groups", {})
-    group = groups.get(purpose.get("group") or "", {})
-    return [*listed(purpose["legal_bases"]), *listed(group.get("legal_bases"))]
+    group = context.model.by_id["purpose_groups"].get(purpose.get("group") or "")
+    return [*listed(purpose["legal_bases"]), *listed(group.get("legal_bases") if group else None)]
 
 
 @checks("purpose-legal-basis", "legitimate-interest")
@@ -308,14 +318,14 @@ def special_categories(context: _Context) -> Iterator[Finding]:
         yield context.finding("special-category-condition", ("sensitive_data", "condition"))
 
 
-def _from_person(context: _Context, purpose: Mapping[str, Any]) -> bool:
+def _from_person(context: _Context, purpose: Purpose) -> bool:
     """Whether some data of the purpose may come from the person: a source says so, or none is stated."""
-    sources = context.model.index["sources"]
+    sources = context.model.by_id["sources"]
     return purpose["sources"] is None or any(sources[source]["from_data_subject"] for source in purpose["sources"])
 
 
-def _from_elsewhere(context: _Context, purpose: Mapping[str, Any]) -> bool:
-    sources = context.model.index["sources"]
+def _from_elsewhere(context: _Context, purpose: Purpose) -> bool:
+    sources = context.model.by_id["sources"]
     return purpose["sources"] is None or any(not sources[source]["from_data_subject"]
                                              for source in purpose["sources"])
 
@@ -368,7 +378,7 @@ def _transfers_by_recipient(context: _Context) -> dict[str, list[tuple[int, Tran
     return found
 
 
-def _outside(context: _Context, recipient: Mapping[str, Any]) -> list[str]:
+def _outside(context: _Context, recipient: Recipient) -> list[str]:
     """The countries or regions outside the EU/EEA a recipient processes data in ("worldwide" is one)."""
     return [place for place in listed(recipient["countries"]) if context.outside_eea(place)]
 
@@ -418,9 +428,10 @@ def recipient_transfer_countries(context: _Context) -> Iterator[Finding]:
                 yield context.finding("recipient-transfer-countries", ("recipients", number, "countries", position),
                                       recipient=recipient["id"], country=place,
                                       transfer_countries=", ".join(sorted(to_recipient)))
-    recipients = context.model.index["recipients"]
+    recipients = context.model.by_id["recipients"]
     for number, transfer in context.entries(context.data["transfers"]):
-        countries = listed(recipients.get(transfer["recipient"], {}).get("countries"))
+        receiving = recipients.get(transfer["recipient"])
+        countries = listed(receiving["countries"] if receiving else None)
         if (countries and WORLDWIDE not in countries and transfer["country"] not in countries
                 and context.outside_eea(transfer["country"])):
             yield context.finding("recipient-transfer-countries", ("transfers", number, "country"),
@@ -622,7 +633,7 @@ TRACKER_FACTS = (  # (field, rule) of what a tracker must state
 @checks("tracker-provider", "tracker-consent", "tracker-category-consent", "tracker-transfer",
         *(rule for _, rule in TRACKER_FACTS))
 def trackers(context: _Context) -> Iterator[Finding]:
-    recipients = context.model.index["recipients"]
+    recipients = context.model.by_id["recipients"]
     transfers = _transfers_by_recipient(context)
     always_consent = context.catalogue.consent_always_needed_for
     needing_consent = context.catalogue.consent_categories_needing_consent

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from generator.history import DatedVersion, History, Status, Version, build_date, date_versions
 from generator.policy import Policy
+from generator.shape import ModelData
 from generator.validate import Model
 
 DEFAULT_LANGUAGE = "en"
@@ -618,7 +619,7 @@ def _no_description(old: Model, new: Model) -> list[str]:
     return []
 
 
-def atom_feed(views: list[VersionView], data: Mapping[str, Any],
+def atom_feed(views: list[VersionView], data: ModelData,
               texts: Mapping[str, Any], renderer: Renderer) -> bytes:
     """An Atom feed (RFC 4287) with one entry per version. Built with ElementTree, which escapes
     for XML; the Markdown escape of the pages would be wrong here."""

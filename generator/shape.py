@@ -370,3 +370,22 @@ class ModelData(TypedDict):
     legal_references: NotRequired[list[LegalReference]]
     social_media_pages: NotRequired[list[SocialMediaPage]]
     acknowledged_findings: NotRequired[list[AcknowledgedFinding]]
+
+
+class ModelIndex(TypedDict):
+    """A valid model's entries by id, for each collection whose entries have one (`Model.by_id`)."""
+
+    group_entities: dict[Id, GroupEntity]
+    joint_controllers: dict[Id, JointController]
+    data_subjects: dict[Id, DataSubject]
+    data_categories: dict[Id, DataCategory]
+    sources: dict[Id, Source]
+    recipients: dict[Id, Recipient]
+    retention_policies: dict[Id, RetentionPolicy]
+    purpose_groups: dict[Id, PurposeGroup]
+    purposes: dict[Id, Purpose]
+    trackers: dict[Id, Tracker]
+    sites: dict[Id, Site]
+    services: dict[Id, Service]
+    legal_references: dict[Id, LegalReference]
+    social_media_pages: dict[Id, SocialMediaPage]

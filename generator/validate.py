@@ -18,7 +18,7 @@ from jsonschema.exceptions import ValidationError
 from generator.load import Document
 from generator.policy import Policy
 from generator.problems import FieldPath, Problem, closest, format_path, quoted_list, suggestion
-from generator.shape import ModelData
+from generator.shape import ModelData, ModelIndex
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,11 @@ class Model:
     def data(self) -> ModelData:
         """The data, as generator.shape describes a valid model."""
         return cast(ModelData, self.document.data)
+
+    @property
+    def by_id(self) -> ModelIndex:
+        """The entries of each collection by id, typed (`index` is the same, as plain mappings)."""
+        return cast(ModelIndex, self.index)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import pytest
 from conftest import POLICY
 
 from generator import shape
+from generator.validate import COLLECTIONS
 
 SCHEMA = POLICY.schema
 Node = Mapping[str, Any]
@@ -105,8 +106,25 @@ def test_every_typed_dict_of_the_module_is_part_of_the_model() -> None:
                     walk(hint)
 
     walk(shape.ModelData)
+    reached.add("ModelIndex")
     defined = {name for name, value in vars(shape).items() if typing.is_typeddict(value)}
     assert defined - reached == set()
+
+
+def test_the_index_type_has_every_collection_with_its_entries_type() -> None:
+    """`Model.by_id`: each collection validate indexes, by id, with the type of its entries in ModelData."""
+    entries = {name: get_args(_list_of(hint))[0] for name, hint in get_type_hints(shape.ModelData).items()
+               if _list_of(hint) is not None}
+    indexed = get_type_hints(shape.ModelIndex)
+    assert list(indexed) == list(COLLECTIONS)
+    for collection, hint in indexed.items():
+        assert hint == dict[str, entries[collection]], collection
+    assert shape.ModelIndex.__required_keys__ == set(COLLECTIONS)  # validate indexes every one, empty or not
+
+
+def _list_of(annotation: Any) -> Any:
+    """The list type among a field's alternatives, if it has one."""
+    return next((member for member in _members(annotation) if get_origin(member) is list), None)
 
 
 @pytest.mark.parametrize("edit", ["field added", "field made optional", "gap allowed", "choice added"])
