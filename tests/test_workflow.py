@@ -1,16 +1,21 @@
-"""The GitHub workflow and the pre-commit hooks: well-formed, and their commands really run.
+"""The GitHub workflow, Dependabot and the pre-commit hooks: well-formed, hardened, and their
+commands really run.
 
 Each `run:` step of the workflow that calls the project's tools is run here as GitHub runs it
-(`bash -eo pipefail`), in a git repository with the real model, a branch that changes it and an
-`origin/main` to compare with; the pre-commit hooks' entries run the same way.
+(`bash -eo pipefail`), in a git repository with the real model (version 1.0.0, frozen for the
+tests), a branch that changes it and an `origin/main` to compare with; the pre-commit hooks'
+entries run the same way, and the pull-request comment's script runs in Node.js against a stand-in
+for GitHub's API that keeps the comments in memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import textwrap
 from collections.abc import Iterator
@@ -31,6 +36,7 @@ from generator.pipeline import read_model
 from generator.validate import Model, validate
 
 WORKFLOW = PROJECT_ROOT / ".github" / "workflows" / "privacy-statement.yml"
+DEPENDABOT = PROJECT_ROOT / ".github" / "dependabot.yml"
 PRE_COMMIT = PROJECT_ROOT / ".pre-commit-config.yaml"
 # The workflow expressions the steps use, as they are on a pull request into main.
 EXPRESSIONS = {"github.base_ref": "main"}
@@ -64,15 +70,21 @@ def require_command(name: str) -> None:
 
 
 def tool_commands(script: str) -> Iterator[list[str]]:
-    """The `privacy-statement` command lines of a shell script, without their output redirection."""
+    """The `privacy-statement` command lines of a shell script, without what takes their output
+    (a pipe or a redirection)."""
     for line in script.splitlines():
         words = shlex.split(line, comments=True)
         if words and words[0] == "privacy-statement":
-            yield words[: words.index(">>")] if ">>" in words else words
+            ends = [words.index(word) for word in ("|", ">>", ">") if word in words]
+            yield words[: min(ends)] if ends else words
 
 
 def steps(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
     return workflow["jobs"][job]["steps"]
+
+
+def all_steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"] for step in steps(workflow, job)]
 
 
 def run_steps(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
@@ -136,7 +148,7 @@ def test_the_workflow_runs_on_pull_requests_and_on_main(workflow: dict[str, Any]
     triggers = workflow["on"]
     assert "pull_request" in triggers
     assert triggers["push"]["branches"] == ["main"]
-    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["permissions"] == {}
     assert workflow["jobs"]["pull-request"]["if"] == "github.event_name == 'pull_request'"
     assert workflow["jobs"]["build-site"]["if"] == "github.event_name != 'pull_request'"
 
@@ -145,6 +157,7 @@ def test_the_pull_request_job_names_every_check(workflow: dict[str, Any]) -> Non
     job = steps(workflow, "pull-request")
     checkout = next(step for step in job if step.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
+    assert checkout["with"]["persist-credentials"] is False
     python = next(step for step in job if step.get("uses", "").startswith("actions/setup-python@"))
     assert python["with"]["python-version"] == "3.11"
     scripts = [step["run"] for step in run_steps(workflow, "pull-request")]
@@ -157,6 +170,8 @@ def test_the_pull_request_job_names_every_check(workflow: dict[str, Any]) -> Non
     assert any("mkdocs build --strict" in script for script in scripts)
     summaries = [script for script in scripts if '>> "$GITHUB_STEP_SUMMARY"' in script]
     assert len(summaries) == 2  # the check's findings and the diff
+    # ... also kept as files for the comment job.
+    assert [re.findall(r'tee "\$RUNNER_TEMP/([\w.]+)"', script) for script in summaries] == [["check.md"], ["diff.md"]]
     # Every check runs even when one before it failed, and then the job fails.
     for step in run_steps(workflow, "pull-request"):
         assert step["if"].startswith("${{ !cancelled() && ")
@@ -191,6 +206,201 @@ def test_main_builds_reproducibly_and_deploys_to_pages(workflow: dict[str, Any])
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
 
 
+# --- the supply chain ---------------------------------------------------------------------------
+
+USES = re.compile(r"^\s*(?:- )?uses:\s*(?P<action>[\w.-]+/[\w.-]+)@(?P<ref>\S+)(?P<comment>.*)$")
+
+
+def test_every_action_is_pinned_to_a_full_commit_with_its_version_in_a_comment() -> None:
+    lines = [line for line in WORKFLOW.read_text(encoding="utf-8").splitlines() if re.match(r"^\s*(- )?uses:", line)]
+    assert len(lines) >= 8
+    for line in lines:
+        found = USES.match(line)
+        assert found, line
+        assert re.fullmatch(r"[0-9a-f]{40}", found["ref"]), f"not pinned to a commit: {line.strip()}"
+        assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", found["comment"]), f"no version comment: {line.strip()}"
+    # The same action at the same commit everywhere.
+    pins: dict[str, set[str]] = {}
+    for line in lines:
+        found = USES.match(line)
+        assert found
+        pins.setdefault(found["action"], set()).add(found["ref"] + found["comment"])
+    assert all(len(refs) == 1 for refs in pins.values()), pins
+
+
+def test_no_checkout_keeps_its_token_and_each_job_names_its_permissions(workflow: dict[str, Any]) -> None:
+    checkouts = [step for step in all_steps(workflow) if step.get("uses", "").startswith("actions/checkout@")]
+    assert len(checkouts) == 2
+    for checkout in checkouts:
+        assert checkout["with"]["persist-credentials"] is False
+        assert checkout["with"]["fetch-depth"] == 0  # the history: diff's base and the site's versions
+    assert workflow["permissions"] == {}
+    assert {name: job["permissions"] for name, job in workflow["jobs"].items()} == {
+        "pull-request": {"contents": "read"},
+        "comment": {"pull-requests": "write"},
+        "build-site": {"contents": "read"},
+        "deploy": {"pages": "write", "id-token": "write"},
+    }
+
+
+def test_the_workflow_installs_the_locked_versions_with_their_hashes(workflow: dict[str, Any]) -> None:
+    installs = [step["run"] for step in all_steps(workflow) if "pip install" in step.get("run", "")]
+    assert len(installs) == 2
+    for script in installs:
+        assert script.splitlines() == [
+            "python -m pip install --require-hashes --no-deps -r requirements.txt",
+            "python -m pip install --no-deps --no-build-isolation -e .",
+        ]
+
+
+def zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "zizmor"), "--offline", "--no-progress", "--format", "plain",
+                           *map(str, paths)], capture_output=True, text=True, timeout=120)
+
+
+def test_zizmor_finds_nothing_in_the_workflow_and_the_dependabot_configuration() -> None:
+    done = zizmor(WORKFLOW.parent, DEPENDABOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout + done.stderr
+
+
+def test_zizmor_would_find_an_action_by_tag_and_a_kept_token(tmp_path: Path) -> None:
+    """The audit above can fail: the workflow as it was before pinning is reported."""
+    unhardened = tmp_path / ".github" / "workflows" / "ci.yml"
+    unhardened.parent.mkdir(parents=True)
+    unhardened.write_text(textwrap.dedent("""\
+        on: [pull_request]
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: echo "${{ github.event.pull_request.title }}"
+        """), encoding="utf-8")
+    done = zizmor(unhardened)
+    assert done.returncode != 0
+    for audit in ("unpinned-uses", "artipacked", "template-injection", "excessive-permissions"):
+        assert audit in done.stdout, done.stdout
+
+
+def test_dependabot_proposes_updates_to_the_python_packages_and_the_actions() -> None:
+    config = load_yaml(DEPENDABOT)
+    assert config["version"] == 2
+    updates = {update["package-ecosystem"]: update for update in config["updates"]}
+    assert set(updates) == {"pip", "github-actions"}
+    for update in updates.values():
+        assert update["directory"] == "/"
+        assert update["schedule"]["interval"] in {"daily", "weekly"}
+        assert update["cooldown"]["default-days"] >= 1
+    # Dependabot's pip support updates the lock files it finds in that folder.
+    assert (PROJECT_ROOT / "requirements.txt").is_file() and (PROJECT_ROOT / "requirements-test.txt").is_file()
+
+
+# --- the pull-request comment -------------------------------------------------------------------
+
+def test_the_comment_job_only_writes_comments_and_runs_no_project_code(workflow: dict[str, Any]) -> None:
+    job = workflow["jobs"]["comment"]
+    assert job["needs"] == "pull-request"
+    # It runs when the checks failed too (that is when the comment matters most), not for forks.
+    assert job["if"].startswith("${{ !cancelled() && github.event_name == 'pull_request' && ")
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in job["if"]
+    assert job["permissions"] == {"pull-requests": "write"}
+    assert [step["uses"].split("@")[0] for step in job["steps"]] == ["actions/download-artifact",
+                                                                     "actions/github-script"]
+    assert not any("run" in step for step in job["steps"])
+    upload = step_named(workflow, "pull-request", "Keep the findings and the diff for the comment")
+    download = job["steps"][0]
+    assert upload["with"]["name"] == download["with"]["name"]
+    assert upload["with"]["path"].splitlines() == ["${{ runner.temp }}/check.md", "${{ runner.temp }}/diff.md"]
+    assert job["steps"][1]["env"]["REPORT_DIR"] == download["with"]["path"]
+    assert not EXPRESSION.search(job["steps"][1]["with"]["script"]), "no expression inside the script"
+
+
+NODE = shutil.which("node")
+# What actions/github-script does with `script:`: an async function of these names, then awaited.
+# The stand-in `github` keeps the pull request's comments in a list, as the REST API would.
+COMMENT_HARNESS = """
+const fs = require('fs');
+const [scriptFile, stateFile] = process.argv.slice(2);
+const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+const log = [];
+const github = {
+  paginate: async (method, params) => method(params).then((response) => response.data),
+  rest: { issues: {
+    listComments: async ({ owner, repo, issue_number }) => {
+      if (owner !== 'i-centrum' || repo !== 'privacy' || issue_number !== 7) throw new Error('wrong pull request');
+      return { data: state.comments };
+    },
+    createComment: async ({ issue_number, body }) => {
+      const comment = { id: state.next++, user: { type: 'Bot', login: 'github-actions[bot]' }, body };
+      state.comments.push(comment);
+      log.push(`create ${comment.id} on ${issue_number}`);
+      return { data: comment };
+    },
+    updateComment: async ({ comment_id, body }) => {
+      const comment = state.comments.find((c) => c.id === comment_id);
+      comment.body = body;
+      log.push(`update ${comment_id}`);
+      return { data: comment };
+    },
+  } },
+};
+const context = { repo: { owner: 'i-centrum', repo: 'privacy' },
+  payload: { pull_request: { number: 7, head: { sha: state.sha } } } };
+const core = { info: (line) => log.push(line) };
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+const run = new AsyncFunction('require', 'github', 'context', 'core', fs.readFileSync(scriptFile, 'utf8'));
+run(require, github, context, core).then(() => {
+  fs.writeFileSync(stateFile, JSON.stringify(state));
+  console.log(JSON.stringify(log));
+}, (error) => { console.error(error); process.exit(1); });
+"""
+
+
+def run_comment_script(workflow: dict[str, Any], tmp_path: Path, state: dict[str, Any],
+                       report: dict[str, str]) -> list[str]:
+    step = workflow["jobs"]["comment"]["steps"][1]
+    folder = tmp_path / step["env"]["REPORT_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for name, text in report.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (tmp_path / "script.js").write_text(step["with"]["script"], encoding="utf-8")
+    (tmp_path / "harness.js").write_text(COMMENT_HARNESS, encoding="utf-8")
+    (tmp_path / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    assert NODE
+    done = subprocess.run([NODE, "harness.js", "script.js", "state.json"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "REPORT_DIR": step["env"]["REPORT_DIR"]})
+    assert done.returncode == 0, done.stderr
+    state.update(json.loads((tmp_path / "state.json").read_text(encoding="utf-8")))
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(NODE is None and not os.environ.get("CI"), reason="Node.js is not installed (it is under CI)")
+def test_the_comment_is_one_comment_updated_on_each_push(workflow: dict[str, Any], tmp_path: Path) -> None:
+    human = {"id": 1, "user": {"type": "User"}, "body": "<!-- privacy-statement: findings and diff -->\nquoted"}
+    state: dict[str, Any] = {"comments": [human], "next": 100, "sha": "a" * 40}
+    first = run_comment_script(workflow, tmp_path, state,
+                               {"check.md": "## Check\n\n**47 errors**\n", "diff.md": "## Diff\n\n- one change\n"})
+    assert first[0] == "create 100 on 7"
+    [ours] = [comment for comment in state["comments"] if comment["id"] == 100]
+    assert ours["body"].startswith("<!-- privacy-statement: findings and diff -->\n## Check")
+    assert "## Diff" in ours["body"] and "For commit " + "a" * 40 in ours["body"]
+
+    state["sha"] = "b" * 40
+    second = run_comment_script(workflow, tmp_path, state, {"check.md": "## Check\n\n**46 errors**\n"})
+    assert second[0] == "update 100"
+    assert len(state["comments"]) == 2 and state["comments"][0] == human  # a person's comment is left alone
+    ours = state["comments"][1]
+    assert "**46 errors**" in ours["body"] and "**47 errors**" not in ours["body"]
+    assert "For commit " + "b" * 40 in ours["body"]
+
+    # A report too long for one comment is cut with a pointer to the summary page.
+    run_comment_script(workflow, tmp_path, state, {"check.md": "x" * 70000})
+    assert len(state["comments"]) == 2 and len(state["comments"][1]["body"]) < 65536
+    assert "summary page" in state["comments"][1]["body"]
+
+
 # --- the workflow's commands, run ---------------------------------------------------------------
 
 def test_validate_step(workflow: dict[str, Any], pull_request: Path, tmp_path: Path) -> None:
@@ -205,12 +415,13 @@ def test_check_step(workflow: dict[str, Any], pull_request: Path, tmp_path: Path
     require_command("check")
     summary = tmp_path / "summary.md"
     done = run_step(step_named(workflow, "pull-request", "Check what the statement must say"), pull_request,
-                    {"GITHUB_STEP_SUMMARY": str(summary)})
+                    {"GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(tmp_path)})
     # The branch closes a gap and opens no error: the inherited gaps are listed but do not fail the step.
     # (Its criteria still hedge, "as long as necessary", "a reasonable period": two new warnings of
     # vague-wording, which the retention rule's own finding had stood for while there was no period.)
     assert done.returncode == 0, done.stdout + done.stderr
     report = summary.read_text(encoding="utf-8")
+    assert (tmp_path / "check.md").read_text(encoding="utf-8") == report  # what the comment job posts
     assert "**80 errors, 16 warnings, 0 acknowledged**; **new since origin/main: 0 errors, 2 warnings**" in report
     assert "<details><summary>Open before this change, already in origin/main (94)</summary>" in report
 
@@ -222,12 +433,14 @@ def test_check_step(workflow: dict[str, Any], pull_request: Path, tmp_path: Path
                          encoding="utf-8")
         summary.write_text("", encoding="utf-8")
         failed = run_step(step_named(workflow, "pull-request", "Check what the statement must say"), pull_request,
-                          {"GITHUB_STEP_SUMMARY": str(summary)})
+                          {"GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(tmp_path)})
     finally:
         model.write_text(committed, encoding="utf-8")
     assert failed.returncode == 1, failed.stderr
     new = summary.read_text(encoding="utf-8").split("### New errors (1)")[1].split("<details>")[0]
     assert "`purpose-legal-basis`" in new and '"job-applications" has no legal basis' in new
+    # A failing check still leaves its findings for the comment (the step fails after tee wrote them).
+    assert "### New errors (1)" in (tmp_path / "check.md").read_text(encoding="utf-8")
 
 
 def test_diff_step_writes_what_changes_to_the_summary(
@@ -236,9 +449,10 @@ def test_diff_step_writes_what_changes_to_the_summary(
     summary = tmp_path / "summary.md"
     summary.write_text("## Earlier step\n", encoding="utf-8")
     done = run_step(step_named(workflow, "pull-request", "Say what changes for readers"), pull_request,
-                    {"GITHUB_STEP_SUMMARY": str(summary)})
+                    {"GITHUB_STEP_SUMMARY": str(summary), "RUNNER_TEMP": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     lines = summary.read_text(encoding="utf-8").splitlines()
+    assert ["## Earlier step", *(tmp_path / "diff.md").read_text(encoding="utf-8").splitlines()] == lines
     assert lines[:3] == ["## Earlier step", "## What changes for readers of the statement", ""]
     assert lines[3] == "Comparing data/processing\\.yaml@origin/main with data/processing\\.yaml\\.  "
     assert f"- {RETENTION_SENTENCE}" in lines
