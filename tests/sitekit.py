@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-REAL_MODEL = PROJECT_ROOT / "data" / "processing.yaml"
+LIVE_MODEL = PROJECT_ROOT / "data" / "processing.yaml"
+# The real model's version 1.0.0, frozen for the tests (see conftest.py): what a project copy holds.
+REAL_MODEL = PROJECT_ROOT / "tests" / "fixtures" / "model-1.0.0.yaml"
 BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -32,7 +32,10 @@ from generator.validate import validate
 
 TESTS = Path(__file__).resolve().parent
 COMPLETE = TESTS / "fixtures" / "complete.yaml"
-REAL_MODEL = TESTS.parent / "data" / "processing.yaml"
+# The real model's version 1.0.0, frozen for the tests: its findings are the seed statement's gaps.
+# Today's data/processing.yaml is not pinned here (editors close gaps in it); `make status` writes
+# its findings into the README, and the pull-request check judges each change to it.
+REAL_MODEL = TESTS / "fixtures" / "model-1.0.0.yaml"
 
 
 def edited(text: str, *changes: tuple[str, str]) -> str:
@@ -587,19 +590,13 @@ def test_exactly_the_acknowledged_real_findings_are_marked(chosen: set[tuple[str
     assert counts.errors + counts.warnings + counts.acknowledged == len(REAL_FINDINGS) + REAL_REPEATS.total()
 
 
-def test_readme_status_matches_the_real_model(tmp_path: Path) -> None:
-    """The README's to-do list for the legal team says what the checker says."""
+def test_the_readme_explains_every_rule() -> None:
+    """The README's list of rules names every rule of the checker (its status section, written by
+    `make status`, lists only what today's model lacks)."""
     readme = " ".join((TESTS.parent / "README.md").read_text(encoding="utf-8").split())
-    status = readme[readme.index("## Status: what the checker reports"):]
-    open_findings = status[: status.index("### The rules")]
-    counts = count(findings_for(REAL_MODEL.read_text(encoding="utf-8"), tmp_path))
-    assert (f"reports **{counts.errors} errors, {counts.warnings} warnings, {counts.acknowledged} acknowledged**"
-            in status)
-    for rule in {rule for rule, _ in REAL_FINDINGS}:
-        shown = "processor-appendix-…" if rule.startswith("processor-appendix-") else rule
-        assert f"`{shown}`" in open_findings, rule
+    rules = readme[readme.index("### The rules"):]
     for rule in POLICY.catalogue.rules:
-        assert rule.removeprefix("processor-appendix").removeprefix("acknowledgement") in status, rule
+        assert rule.removeprefix("processor-appendix").removeprefix("acknowledgement") in rules, rule
 
 
 def test_a_service_without_sub_processors_says_so_with_none(complete_text: str, tmp_path: Path) -> None:

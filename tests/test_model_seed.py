@@ -1,25 +1,54 @@
-"""The real model is valid and holds every fact of the statement it replaces (the seed), and no other
-company's name; its gaps are marked where editors see them."""
+"""The model as the seed statement became it holds every fact of that statement (the seed), and no
+other company's name; its gaps are marked where editors see them.
+
+This runs on the seed's own version of the model, read from git: data/processing.yaml as committed in
+SEED_COMMIT, the last commit of version 1.0.0 before editors took over. (The first commit carrying
+1.0.0 is not it: the model was corrected to the seed's wording after it, still as 1.0.0.) Today's
+model is the editors' to change, so nothing here reads it: closing a gap or adding a tracker there
+can never fail this test. Without that commit (a shallow clone, an export without .git) the tests
+are skipped, except under CI, where they fail.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import POLICY, PROJECT_ROOT, REAL_MODEL
+from conftest import PROJECT_ROOT
 
-from generator.load import load_file
-from generator.validate import validate
+from generator.load import load_text
 
+SEED_COMMIT = "9f97e7525013b79c73726f29b347fe8644119f8d"
+SEED_PATH = "data/processing.yaml"
 # The prose statement the model replaces, kept verbatim beside the tests so the check below runs
 # on every clone; the workspace's original (outside the repository) must stay the same text.
 SEED = PROJECT_ROOT / "tests" / "fixtures" / "seed" / "i-centrum-privacy-statement.txt"
 ORIGINAL_SEED = PROJECT_ROOT.parent / "shared" / "seed" / "i-centrum-privacy-statement.txt"
-DOCUMENT = load_file(REAL_MODEL, "data/processing.yaml")
+
+
+def seed_version_text() -> str:
+    """data/processing.yaml as committed in SEED_COMMIT, which must be in this clone's history."""
+    def git(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *arguments], cwd=PROJECT_ROOT, capture_output=True, text=True)
+
+    shown = git("show", f"{SEED_COMMIT}:{SEED_PATH}")
+    in_history = shown.returncode == 0 and git("merge-base", "--is-ancestor", SEED_COMMIT, "HEAD").returncode == 0
+    if not in_history:
+        reason = (f"the seed's version of the model (commit {SEED_COMMIT[:12]}) is not in this clone's git history "
+                  "(a shallow clone, or no .git): fetch the whole history to run the seed checks")
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
+    return shown.stdout
+
+
+RAW = seed_version_text()
+DOCUMENT = load_text(RAW, SEED_PATH)
 MODEL: dict[str, Any] = DOCUMENT.data
-RAW = REAL_MODEL.read_text(encoding="utf-8")
 
 
 # Typographic quotes and the seed's acute accent used as an apostrophe, made plain.
@@ -57,12 +86,10 @@ def find(collection: str, field: str, *phrases: str) -> dict[str, Any]:
     return found[0]
 
 
-# --- valid, with no warnings ---------------------------------------------------------------------
+# --- which version this is ------------------------------------------------------------------------
 
-def test_real_model_validates_with_no_errors_and_no_warnings() -> None:
-    validation = validate(DOCUMENT, POLICY)
-    assert [p.format() for p in validation.problems] == []
-    assert validation.model is not None
+def test_this_is_version_1_0_0() -> None:
+    assert (MODEL["version"], MODEL["effective_date"]) == ("1.0.0", "2026-11-25")
 
 
 # --- the controller, the roles and the statement's general texts ------------------------------------

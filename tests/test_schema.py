@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import POLICY, PROJECT_ROOT, REAL_MODEL
+from conftest import LIVE_MODEL, POLICY, PROJECT_ROOT
 
 from generator.load import load_file
 
@@ -137,9 +137,9 @@ def test_text_is_one_string_per_language() -> None:
 
 
 def test_model_starts_with_the_schema_line_and_the_path_resolves() -> None:
-    first_line = REAL_MODEL.read_text(encoding="utf-8").splitlines()[0]
+    first_line = LIVE_MODEL.read_text(encoding="utf-8").splitlines()[0]
     assert first_line == SCHEMA_LINE
-    target = (REAL_MODEL.parent / first_line.split("$schema=", 1)[1]).resolve()
+    target = (LIVE_MODEL.parent / first_line.split("$schema=", 1)[1]).resolve()
     assert target == SCHEMA_PATH.resolve()
     assert target.is_file()
 
@@ -152,7 +152,7 @@ def test_corpus_base_points_at_the_same_schema() -> None:
 
 def test_real_model_passes_plain_jsonschema_too() -> None:
     """The model is valid for any Draft 2020-12 tool (an editor, check-jsonschema), not only ours."""
-    data = load_file(REAL_MODEL).data
+    data = load_file(LIVE_MODEL).data
     errors = list(jsonschema.Draft202012Validator(
         SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).iter_errors(data))
     assert errors == []
