@@ -1,88 +1,136 @@
-"""How long rendering and a full MkDocs build of the real model take, and how much memory
-rendering needs; and how the whole site in two languages compares with a site in one (the goal:
-within 2.2 times). A script, not a test: timings vary with the machine.
+"""The site builds, each against a peer in the same run (see bench/measure.py):
 
-    .venv/bin/python bench/bench_site.py [--runs N] [--builds N]
+- the project's `mkdocs build --strict` of one language (Swedish) against a plain MkDocs + Material
+  build of the same Markdown (what `privacy-statement build --out --language sv` writes, beside the
+  hand-written docs/sv/), for the real model and for generated models of 10, 100 and 300 sites and
+  services (goal: at most 1.10x), with the peak memory of both builds of the largest;
+- the whole site in two languages against the Swedish site alone, for the real model (goal: within
+  2.2 times).
+
+By the median CPU-time ratio of alternating pairs, each build a whole new process. A script, not a
+test.
+
+    .venv/bin/python bench/bench_site.py [--pairs N] [--sizes 10,100,300] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
+import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate_model import write as write_model  # noqa: E402
+from measure import Row, cpu_row, memory_row, pairs, report  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from generator.pipeline import read_model  # noqa: E402
-from generator.policy import load_policy  # noqa: E402
-from generator.render import render_site  # noqa: E402
-
-GOAL = 2.2  # the two-language site may take at most this many times the one-language build
+BIN = Path(sys.executable).parent
+GOAL = 1.10  # our build against the plain one of the same Markdown
+LANGUAGES_GOAL = 2.2  # the two-language site against one language
+PLUGIN = "privacy-statement"
+LANGUAGE = "sv"
 
 
-def one_language_config(folder: Path) -> Path:
-    """mkdocs.yml without its other languages: the Swedish site alone, as one build makes it."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(ROOT / config["docs_dir"])
-    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
-    plugin = config["plugins"]["privacy-statement"]
-    plugin["model"] = str(ROOT / plugin["model"])
-    del plugin["languages"]
+def environment() -> dict[str, str]:
+    epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True).stdout
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch.strip() or "1764000000"}
+
+
+def project_copy(target: Path, model: Path) -> Path:
+    """The site's sources with another model, outside git (so the history is this one version)."""
+    target.mkdir(parents=True)
+    for config in ROOT.glob("mkdocs*.yml"):
+        shutil.copy2(config, target / config.name)
+    shutil.copytree(ROOT / "docs", target / "docs")
+    shutil.copytree(ROOT / "policy", target / "policy")
+    (target / "data").mkdir()
+    shutil.copy2(model, target / "data" / "processing.yaml")
+    return target
+
+
+def one_language_config(project: Path, folder: Path) -> tuple[Path, dict[str, Any]]:
+    """The project's mkdocs.yml without its other languages (the Swedish site alone, as one build of
+    it makes it), with every path made absolute so that it builds from `folder`."""
+    config: dict[str, Any] = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(project / config.get("docs_dir", "docs"))
+    config["theme"]["custom_dir"] = str(project / config["theme"]["custom_dir"])
+    plugin = config["plugins"][PLUGIN]
+    plugin["model"] = str(project / plugin["model"])
+    plugin["policy"] = str(project / (plugin.get("policy") or "policy"))
+    plugin.pop("languages", None)
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "mkdocs.one-language.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path, config
+
+
+def plain_config(project: Path, one_language: dict[str, Any], folder: Path, env: dict[str, str]) -> Path:
+    """A plain MkDocs + Material site of the same pages: the Markdown `build --out` writes for the
+    project, its hand-written docs, and the same configuration without the privacy-statement plugin."""
+    pages = folder / "pages"
+    subprocess.run([str(BIN / "privacy-statement"), "build", "--language", LANGUAGE, "--out", str(pages)],
+                   cwd=project, env=env, check=True, capture_output=True)
+    docs = folder / "docs"
+    shutil.copytree(one_language["docs_dir"], docs)
+    shutil.copytree(pages, docs, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".privacy-statement-build"))
+    config = {**one_language, "docs_dir": str(docs),
+              "plugins": {name: options for name, options in one_language["plugins"].items() if name != PLUGIN}}
+    path = folder / "mkdocs.plain.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
 
 
-def timed_build(config: Path, builds: int) -> float:
-    """The median time of `mkdocs build --strict` with `config`, process start included."""
-    mkdocs = Path(sys.executable).parent / "mkdocs"
-    timings = []
-    for _ in range(builds):
-        with tempfile.TemporaryDirectory() as out:
-            start = time.perf_counter()
-            subprocess.run([str(mkdocs), "build", "--strict", "--quiet", "-f", str(config), "--site-dir", out],
-                           cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-            timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+def build(config: Path, site: Path) -> list[str]:
+    return [str(BIN / "mkdocs"), "build", "--strict", "-f", str(config), "--site-dir", str(site)]
+
+
+def measure(name: str, project: Path, work: Path, count: int, env: dict[str, str], *, memory: bool,
+            languages: bool) -> list[Row]:
+    one, one_language = one_language_config(project, work / "one-language")
+    plain = plain_config(project, one_language, work / "plain", env)
+    ours = build(one, work / "site-ours")
+    a_runs, b_runs = pairs(ours, build(plain, work / "site-plain"), count, ours_cwd=project, peer_cwd=work, env=env)
+    rows = [cpu_row(f"mkdocs build --strict ({LANGUAGE}), {name}, vs plain MkDocs + Material", a_runs, b_runs, GOAL,
+                    f"at most {GOAL:.2f}x")]
+    if memory:
+        rows.append(memory_row(f"peak memory of the build, {name}, vs plain MkDocs + Material", a_runs, b_runs,
+                               GOAL, f"at most {GOAL:.2f}x"))
+    if languages:
+        both = build(project / "mkdocs.yml", work / "site-both")
+        a_runs, b_runs = pairs(both, ours, count, ours_cwd=project, peer_cwd=project, env=env)
+        rows.append(cpu_row(f"the whole site in two languages, {name}, vs the Swedish site alone", a_runs, b_runs,
+                            LANGUAGES_GOAL, f"at most {LANGUAGES_GOAL:.1f}x"))
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20, help="renderings to time")
-    parser.add_argument("--builds", type=int, default=3, help="MkDocs builds to time, of each kind")
+    parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument("--sizes", default="10,100,300", help="sites and services of the generated models")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON, for bench/run.py")
     arguments = parser.parse_args()
-    runs = arguments.runs
-    policy = load_policy(ROOT / "policy")
-    model = read_model(ROOT / "data" / "processing.yaml", policy).model
-
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        render_site(model, policy)
-        timings.append(time.perf_counter() - start)
-    tracemalloc.start()
-    render_site(model, policy)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"render_site: median {statistics.median(timings) * 1000:.1f} ms over {runs} runs, "
-          f"peak {peak / 1024 / 1024:.1f} MiB traced")
-
-    with tempfile.TemporaryDirectory() as folder:
-        one = timed_build(one_language_config(Path(folder)), arguments.builds)
-    both = timed_build(ROOT / "mkdocs.yml", arguments.builds)
-    print(f"mkdocs build --strict, one language (sv): {one:.2f} s; the whole site, sv and en: {both:.2f} s "
-          f"(medians of {arguments.builds}, process start included)")
-    verdict = "within" if both <= GOAL * one else "OVER"
-    print(f"two languages take {both / one:.2f} times one language: {verdict} the goal of {GOAL} times")
+    sizes = [int(size) for size in arguments.sizes.split(",") if size]
+    env = environment()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as scratch:
+        # The real model where it is, with its git history, as `make site` builds it.
+        rows += measure("the real model", ROOT, Path(scratch) / "real", arguments.pairs, env, memory=not sizes,
+                        languages=True)
+        for size in sizes:
+            work = Path(scratch) / f"generated-{size}"
+            model = write_model(size, work / "model.yaml")
+            project = project_copy(work / "project", model)
+            rows += measure(f"{size} sites and services", project, work, arguments.pairs, env,
+                            memory=size == max(sizes), languages=False)
+    report(rows, arguments.json)
 
 
 if __name__ == "__main__":
