@@ -28,8 +28,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_model import write as write_model  # noqa: E402
-from measure import Row, cpu_row, memory_row, pairs, report  # noqa: E402
+from generate_model import write as write_model
+from measure import Row, cpu_row, memory_row, pairs, report
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

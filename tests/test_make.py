@@ -53,9 +53,11 @@ def test_make_site_ends_saying_where_the_site_is_and_how_many_pages_it_has(tmp_p
     done = make(project, "site")
     assert done.returncode == 0, done.stdout + done.stderr
     site = project / "site"
-    pages = [path for path in site.rglob("*.html") if path.relative_to(site).as_posix() != "404.html"]
-    assert len(pages) >= 6
-    assert done.stdout.splitlines()[-1] == f"The site is in site/ (site/index.html): {len(pages)} pages."
+    pages = [path for path in site.rglob("*.html") if path.name != "404.html"]  # the not-found pages are not
+    assert len(pages) >= 12
+    assert (site / "sv" / "index.html").is_file() and (site / "en" / "index.html").is_file()
+    assert done.stdout.splitlines()[-1] == (f"The site is in site/ (site/index.html): {len(pages)} pages in 2 "
+                                            "languages (en, sv).")
     assert not (project / "site.tmp").exists() and not (project / "site.old").exists()
 
 
@@ -64,7 +66,7 @@ def test_make_site_fails_on_a_broken_link_as_mkdocs_strict_does_and_says_what_to
     published = project / "site"
     published.mkdir()
     (published / "index.html").write_text("the site as published before", encoding="utf-8")
-    index = project / "docs" / "index.md"
+    index = project / "docs" / "en" / "index.md"
     index.write_text(index.read_text(encoding="utf-8") + BROKEN_LINK, encoding="utf-8")
 
     strict = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", str(tmp_path / "strict")],
@@ -74,7 +76,8 @@ def test_make_site_fails_on_a_broken_link_as_mkdocs_strict_does_and_says_what_to
     done = make(project, "site")
     assert done.returncode != 0  # ... and so does make site
     said = done.stdout + done.stderr
-    assert ('docs/index.md: the link "missing.md" leads to missing.md, a page the site does not have: '
+    # The English site's page, named by its file (MkDocs names it only by its path in the docs folder).
+    assert ('docs/en/index.md: the link "missing.md" leads to missing.md, a page the site does not have: '
             "correct the link in that file, or add the page it means.") in said
     assert ("make site: nothing was published, because of 1 warning above (the build is strict: every warning "
             "fails it, as on the pull request); site/ is as it was.") in said
@@ -85,12 +88,12 @@ def test_make_site_fails_on_a_broken_link_as_mkdocs_strict_does_and_says_what_to
 
 def test_make_site_says_which_heading_a_link_misses(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
-    index = project / "docs" / "index.md"
+    index = project / "docs" / "sv" / "index.md"
     index.write_text(index.read_text(encoding="utf-8") + "\nSee [your rights](privacy/index.md#no-such-heading).\n",
                      encoding="utf-8")
     done = make(project, "site")
     assert done.returncode != 0
-    assert ('docs/index.md: the link "privacy/index.md#no-such-heading" points to a place "#no-such-heading" that '
+    assert ('docs/sv/index.md: the link "privacy/index.md#no-such-heading" points to a place "#no-such-heading" that '
             "the page privacy/index does not have") in done.stderr
 
 
@@ -110,6 +113,7 @@ def test_make_site_fails_on_an_old_version_left_out_of_the_history(tmp_path: Pat
     git(project, "commit", "-q", "-am", "today's version")
     done = make(project, "site")
     assert done.returncode != 0
+    # Each language's build warns; the editor reads it once.
     [warning] = [line for line in done.stderr.splitlines() if "left out of the version history" in line]
     assert warning.startswith("data/processing.yaml as of commit ")
     assert "nothing was published, because of 1 warning above" in done.stderr
@@ -145,7 +149,7 @@ def test_make_serve_previews_on_the_port_given(tmp_path: Path) -> None:
         page = ""
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/privacy/", timeout=5) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/privacy/", timeout=5) as response:
                     page = response.read().decode("utf-8")
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -186,6 +186,8 @@ def build(project: Path, site_dir: str) -> int:
             wording.building(starting["site"])
         else:
             said.append((level, wording.say(level, text) if level else text))
+    # Each language's build reports what all of them share (a skipped version, say): once is enough.
+    said = list(dict.fromkeys(said))
     warnings = sum(1 for level, _ in said if level == "WARNING")
     for _, text in said:
         print(text, file=sys.stderr if done.returncode else sys.stdout)
