@@ -2,7 +2,7 @@
 growth, and 200 versions adding under 2 s to a build. A script, not a test: timings vary with the
 machine.
 
-    .venv/bin/python bench/bench_history.py [--runs N] [--counts 10,50,200]
+    .venv/bin/python bench/bench_history.py [--runs N] [--counts 10,50,200] [--json]
 
 It makes git repositories in a temporary folder (no network): the real model committed once per
 version, each commit raising `version` and `effective_date` and changing one text (in a different
@@ -32,6 +32,10 @@ import yaml
 from generator.load import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from measure import Row, report  # noqa: E402  (bench/run.py's table)
+
 MODEL = ROOT / "data" / "processing.yaml"
 RELATIVE = "data/processing.yaml"
 GOAL_SECONDS = 2.0
@@ -155,15 +159,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh processes per repository (default 5)")
     parser.add_argument("--counts", default="10,50,200", help="numbers of versions (default 10,50,200)")
+    parser.add_argument("--json", action="store_true", help="print the rows of `make bench`'s table as JSON")
     arguments = parser.parse_args(argv)
     counts = [int(count) for count in arguments.counts.split(",")]
+    # With --json, what would be printed goes to stderr and the table's rows to stdout (bench/run.py).
+    out = sys.stderr if arguments.json else sys.stdout
+    rows: list[Row] = []
 
     with tempfile.TemporaryDirectory(prefix="bench-history-") as temporary:
         cases = [(f"{count} versions", make_repository(Path(temporary) / f"v{count}", count)) for count in counts]
         cases.append(("200 commits, 1 version", make_repository(Path(temporary) / "fixes", 1, 200)))
         cases.insert(0, ("1 version", make_repository(Path(temporary) / "v1", 1)))
-        print(f"history step, CPU seconds (process and git), median of {arguments.runs} fresh processes")
-        print(f"{'repository':<24} {'versions':>8} {'history':>10} {'per version':>12} {'again':>10} {'peak':>9}")
+        print(f"history step, CPU seconds (process and git), median of {arguments.runs} fresh processes", file=out)
+        print(f"{'repository':<24} {'versions':>8} {'history':>10} {'per version':>12} {'again':>10} {'peak':>9}",
+              file=out)
         medians: dict[str, float] = {}
         for name, repository in cases:
             samples = [measure(repository) for _ in range(arguments.runs)]
@@ -173,17 +182,24 @@ def main(argv: list[str] | None = None) -> int:
             versions = samples[0].versions
             medians[name] = cold
             print(f"{name:<24} {versions:>8} {seconds(cold):>10} {cold / versions * 1000:>9.1f} ms "
-                  f"{seconds(warm):>10} {peak:>6.0f} MiB")
+                  f"{seconds(warm):>10} {peak:>6.0f} MiB", file=out)
+            if name != "1 version":
+                rows.append(Row(f"history step, {name}, vs 1 version", cold, medians["1 version"], "s CPU",
+                                cold / medians["1 version"], "", None))
 
     largest = max(counts)
     if len(counts) > 1:
         smallest = min(counts)
         slope = (medians[f"{largest} versions"] - medians[f"{smallest} versions"]) / (largest - smallest)
-        print(f"growth: {slope * 1000:.1f} ms per added version ({smallest} to {largest} versions)")
+        print(f"growth: {slope * 1000:.1f} ms per added version ({smallest} to {largest} versions)", file=out)
     if GOAL_VERSIONS in counts:
         added = medians[f"{GOAL_VERSIONS} versions"] - medians["1 version"]
         verdict = "met" if added < GOAL_SECONDS else "NOT met"
-        print(f"goal: {GOAL_VERSIONS} versions add under {GOAL_SECONDS:.0f} s: {seconds(added)}, {verdict}")
+        print(f"goal: {GOAL_VERSIONS} versions add under {GOAL_SECONDS:.0f} s: {seconds(added)}, {verdict}", file=out)
+        rows.append(Row(f"history step, what {GOAL_VERSIONS} versions add to 1", added, None, "s CPU", None,
+                        f"under {GOAL_SECONDS:.0f} s", added < GOAL_SECONDS))
+    if arguments.json:
+        report(rows, as_json=True)
     return 0
 
 
