@@ -19,9 +19,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The live model: editors change it in every pull request, so no test of the code depends on what it
 # says; tests only hold it to "it validates and builds".
 LIVE_MODEL = PROJECT_ROOT / "data" / "processing.yaml"
-# The real model as published in version 1.0.0, frozen for the tests (the model the seed statement
-# became; see tests/test_model_seed.py for the check against the seed itself). Tests read and edit
-# this copy, so an editor's change to data/processing.yaml never breaks one.
+# The real model as the seed statement became it, frozen for the tests: version 1.0.0 at schema
+# version 2, as `privacy-statement migrate` and the review after it left it (data/processing.yaml of
+# commit ffba760; see tests/test_model_seed.py for the check against the seed itself). Tests read and
+# edit this copy, so an editor's change to data/processing.yaml never breaks one.
 REAL_MODEL = PROJECT_ROOT / "tests" / "fixtures" / "model-1.0.0.yaml"
 POLICY_DIR = PROJECT_ROOT / "policy"
 # The project's policy, read once for the tests that call the stages directly.
@@ -76,7 +77,7 @@ def cli_process() -> Callable[..., CliResult]:
 
 @pytest.fixture(scope="session")
 def real_text() -> str:
-    """The text of the real model's version 1.0.0 (REAL_MODEL), for tests to edit."""
+    """The text of the frozen real model (REAL_MODEL), for tests to edit."""
     return REAL_MODEL.read_text(encoding="utf-8")
 
 

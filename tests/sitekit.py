@@ -19,7 +19,7 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LIVE_MODEL = PROJECT_ROOT / "data" / "processing.yaml"
-# The real model's version 1.0.0, frozen for the tests (see conftest.py): what a project copy holds.
+# The real model, frozen for the tests (see conftest.py): what a project copy holds.
 REAL_MODEL = PROJECT_ROOT / "tests" / "fixtures" / "model-1.0.0.yaml"
 BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")

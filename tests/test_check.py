@@ -32,7 +32,7 @@ from generator.validate import validate
 
 TESTS = Path(__file__).resolve().parent
 COMPLETE = TESTS / "fixtures" / "complete.yaml"
-# The real model's version 1.0.0, frozen for the tests: its findings are the seed statement's gaps.
+# The real model, frozen for the tests (see conftest.py): its findings are the seed statement's gaps.
 # Today's data/processing.yaml is not pinned here (editors close gaps in it); `make status` writes
 # its findings into the README, and the pull-request check judges each change to it.
 REAL_MODEL = TESTS / "fixtures" / "model-1.0.0.yaml"

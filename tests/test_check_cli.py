@@ -20,7 +20,7 @@ from generator.validate import validate
 TESTS = Path(__file__).resolve().parent
 PROJECT_ROOT = TESTS.parent
 COMPLETE = TESTS / "fixtures" / "complete.yaml"
-# The real model as published in version 1.0.0, frozen for the tests (today's is the editors').
+# The real model, frozen for the tests (see conftest.py; today's is the editors').
 REAL_MODEL = TESTS / "fixtures" / "model-1.0.0.yaml"
 
 Cli = Callable[..., CliResult]  # the conftest `cli` fixture: privacy-statement ARGS in this process

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from conftest import POLICY, PROJECT_ROOT
+from conftest import POLICY, PROJECT_ROOT, REAL_MODEL
 
 from generator.pipeline import read_model_bytes
 from generator.render import Renderer, render_site
@@ -152,8 +152,7 @@ def test_the_rights_at_a_glance_are_the_model_s_rights() -> None:
 
 
 def test_the_real_models_pages_claim_nothing_from_its_gaps() -> None:
-    site = render_site(read_model_bytes((PROJECT_ROOT / "data" / "processing.yaml").read_bytes(),
-                                        "processing.yaml", POLICY).model, POLICY)
+    site = render_site(read_model_bytes(REAL_MODEL.read_bytes(), "processing.yaml", POLICY).model, POLICY)
     for page in site.pages:
         text = html.unescape(page.markdown).replace("\\", "")
         for denial in (WORDS["no_transfers"], WORDS["no_recipients"], WORDS["no_processor_role"], WORDS["no_dpo"],

@@ -122,11 +122,12 @@ def test_make_site_fails_on_an_old_version_left_out_of_the_history(tmp_path: Pat
 def test_make_site_shows_an_invalid_model_as_located_messages(tmp_path: Path) -> None:
     project = make_project(tmp_path / "project")
     model = project / "data" / "processing.yaml"
-    model.write_text(model.read_text(encoding="utf-8").replace("legal_basis: contract\n", "legal_basis: contrat\n", 1),
+    model.write_text(model.read_text(encoding="utf-8").replace("- basis: contract\n", "- basis: contrat\n", 1),
                      encoding="utf-8")
     done = make(project, "site")
     assert done.returncode != 0
-    assert re.search(r"^data/processing\.yaml:\d+:\d+: purposes\[5\]\.legal_basis: .*\"contract\"", done.stderr, re.M)
+    assert re.search(r"^data/processing\.yaml:\d+:\d+: purposes\[5\]\.legal_bases\[0\]\.basis: .*\"contract\"",
+                     done.stderr, re.M)
     assert "nothing was published, because of the error above" in done.stderr
 
 
@@ -177,23 +178,25 @@ def outside_status(readme: Path) -> str:
 
 
 def test_make_status_writes_the_findings_and_the_model_version_into_the_readme(tmp_path: Path) -> None:
-    """On the frozen 1.0.0 model (a fixture), not the live one: the command works, whatever the model says."""
+    """On the frozen real model (a fixture), not the live one: the command works, whatever the model says."""
     project = make_project(tmp_path / "project")
     readme = project / "README.md"
     around = outside_status(readme)
+    readme.write_text(around, encoding="utf-8")  # an empty status section, whatever the README held
     done = make(project, "status")
     assert done.returncode == 0, done.stdout + done.stderr
     status = status_of(readme)
     assert status.startswith("`privacy-statement check` on `data/processing.yaml` **version 1.0.0** (in effect from "
-                             "2026-11-25) reports **47 errors, 2 warnings, 0 acknowledged**.\n")
+                             "2026-11-25) reports **80 errors, 15 warnings, 0 acknowledged**.\n")
     rows = {line.split(" | ")[0].strip("| `"): line for line in status.splitlines() if line.startswith("| `")}
-    assert rows["purpose-legal-basis"].split(" | ")[1:4] == ["error", "9", "`purposes[0-2, 4, 6, 8-11].legal_basis`"]
+    assert rows["purpose-legal-basis"].split(" | ")[1:4] == ["error", "9", "`purposes[0-2, 4, 6, 8-11].legal_bases`"]
     assert rows["provision-requirement"].split(" | ")[1:4] == ["error", "15", "`purposes[0-14].provision`"]
     assert rows["retention-vague"].split(" | ")[1:3] == ["warning", "1"]
-    assert sum(int(row.split(" | ")[2]) for row in rows.values()) == 49
+    assert rows["vague-wording"].split(" | ")[1:3] == ["warning", "13"]
+    assert sum(int(row.split(" | ")[2]) for row in rows.values()) == 95
     assert outside_status(readme) == around
-    assert done.stdout.strip().endswith("README.md: status of data/processing.yaml version 1.0.0: 47 errors, "
-                                        "2 warnings, 0 acknowledged")
+    assert done.stdout.strip().endswith("README.md: status of data/processing.yaml version 1.0.0: 80 errors, "
+                                        "15 warnings, 0 acknowledged")
     assert make(project, "status").stdout.strip().endswith("(unchanged)")
 
     # Another model: its own version and findings, the rest of the README untouched.

@@ -26,10 +26,16 @@ TRACKER = """\
     name: {en: Language preference cookie}
     provider: controller
     party: first
+    category: strictly-necessary
     purpose: {en: Remembers the language you chose for the rest of your visit.}
     data_collected: {en: The language you chose.}
     lifetime: session
     strictly_necessary: true
+    cookies:
+      - name: lang
+        kind: cookie
+        path: /
+        lifetime: session
     opt_out: {en: 'Delete the cookie in your browser, or close the browser.'}
 """
 INTEREST = "Making our sites and products easier to use for the people who use them."
@@ -63,18 +69,19 @@ def clone_with_working_tree(target: Path) -> Path:
 
 
 def edit_as_an_editor(model: Path) -> None:
-    """A new first-party tracker, on the site that uses it, and the first missing legal basis filled."""
+    """A new first-party tracker with its cookie, on the site that uses it, and the first missing legal
+    basis filled (schema version 2: a purpose's `legal_bases` is a list)."""
     text = model.read_text(encoding="utf-8")
     assert text.count("\ntrackers:\n") == 1
     text = text.replace("\ntrackers:\n", "\ntrackers:\n" + TRACKER, 1)
     site_trackers = re.compile(r"(\nsites:\n(?:.*\n)*?    trackers:\n)")
     assert site_trackers.search(text), "the model lists no site with trackers"
     text = site_trackers.sub(r"\1      - language-preference\n", text, count=1)
-    gap = re.search(r"^( +)legal_basis: null\b.*$", text, flags=re.M)
+    gap = re.search(r"^( +)legal_bases: null\b.*$", text, flags=re.M)
     assert gap, "no legal basis is left to fill"
     indent = gap.group(1)
-    text = (text[: gap.start()] + f"{indent}legal_basis: legitimate-interests\n"
-            f"{indent}legitimate_interest: {{en: {INTEREST}}}" + text[gap.end():])
+    text = (text[: gap.start()] + f"{indent}legal_bases:\n{indent}  - basis: legitimate-interests\n"
+            f"{indent}    legitimate_interest: {{en: {INTEREST}}}" + text[gap.end():])
     model.write_text(text, encoding="utf-8")
 
 

@@ -14,7 +14,7 @@ from generator.problems import closest, format_path, suggestion
 from generator.validate import COLLECTIONS, REFERENCES, UNREFERENCED_BY_DESIGN, Validation, validate, walk
 
 REAL_DATA: dict[str, Any] = load_file(REAL_MODEL).data
-GROUP_MODEL = REAL_MODEL.parents[1] / "tests" / "fixtures" / "group.yaml"
+GROUP_MODEL = REAL_MODEL.parent / "group.yaml"
 # The fictional group uses every structure of the schema; the real model only some.
 GROUP_DATA: dict[str, Any] = load_file(GROUP_MODEL).data
 
