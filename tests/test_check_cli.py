@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -75,7 +76,9 @@ def places(file: str, rest: str) -> tuple[str, list[re.Match[str]]]:
 
 def test_the_real_model_lists_every_finding_of_the_stage_located_with_its_source(tmp_path: Path) -> None:
     """The installed script, run as an editor would, in the project folder on the default model: a
-    rule found once is one finding a line, a rule found in several places one line with every place."""
+    rule found once is one finding a line, a rule found in several places one line with every place.
+    The project folder is a copy (policy/ and the frozen real model as data/processing.yaml)."""
+    shutil.copytree(PROJECT_ROOT / "policy", tmp_path / "policy")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "processing.yaml").write_text(REAL_MODEL.read_text(encoding="utf-8"), encoding="utf-8")
     result = run_script("check", cwd=tmp_path)
