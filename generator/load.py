@@ -114,7 +114,14 @@ def _check_number_length(text: str) -> None:
         raise _NumberTooLong(text)
 
 
+# Every value above but a text starts with one of these (and the empty null): a plain scalar that
+# starts otherwise is a text, found without trying each pattern (most values of a model are texts).
+_NOT_TEXT_FIRST = frozenset("~nNtTfF-+.0123456789")
+
+
 def _resolve_plain(text: str) -> Any:
+    if text and text[0] not in _NOT_TEXT_FIRST:
+        return text
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -376,10 +383,10 @@ class _Builder:
         return True
 
     def scalar(self, event: yaml.ScalarEvent, path: FieldPath) -> Any:
-        where = _location(event.start_mark)
         tag = event.tag
         if tag == "!":  # the non-specific tag: text, whatever it looks like (YAML 1.2, 6.9.1)
             return event.value
+        where = _location(event.start_mark)
         try:
             if tag is None:
                 return _resolve_plain(event.value) if event.implicit[0] else event.value

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.load import load_bytes, load_file
-from generator.migrate import migrate_data
+from generator.migrate import CURRENT_VERSION, migrate_data, schema_version
 from generator.policy import Policy
 from generator.problems import InputError, Problem
 from generator.validate import Model, validate
@@ -32,7 +32,9 @@ def read_model_bytes(raw: bytes, display_name: str, policy: Policy) -> LoadedMod
     first (`migrate_data`), as `privacy-statement migrate` would, so every published version still
     reads; its messages keep the revision's own line numbers."""
     document = load_bytes(raw, display_name)
-    validation = validate(replace(document, data=migrate_data(document.data)), policy)
+    if schema_version(document.data) != CURRENT_VERSION:  # at the current version: nothing to migrate, no copy
+        document = replace(document, data=migrate_data(document.data))
+    validation = validate(document, policy)
     if validation.model is None:
         raise InputError(validation.problems)
     return LoadedModel(validation.model, validation.warnings)
