@@ -398,10 +398,15 @@ def _context(model: Model, schema: Mapping[str, Any]) -> dict[str, Any]:
                         *listed(index["purpose_groups"][purpose["group"]]["legal_bases"] if purpose["group"] else [])]
         for purpose in data["purposes"]
     }
+    # A recipient's transfer (its first, as the statement lists them), looked up per tracker.
+    transfer_by_recipient: dict[Any, Any] = {}
+    for transfer in listed(data["transfers"]):
+        transfer_by_recipient.setdefault(transfer["recipient"], transfer)
     return {
         "model": data,
         "index": index,
         "trackers_by_site": trackers_by_site,
+        "transfer_by_recipient": transfer_by_recipient,
         "bases_by_purpose": bases_by_purpose,
         "statement_page": STATEMENT_PAGE,
         "next_section": SectionCounter(),
