@@ -555,19 +555,6 @@ class _Builder:
             frame.last_plain = plain
             frame.key = _NO_KEY
 
-        def child_path() -> FieldPath:
-            if not stack:
-                return ()
-            frame = stack[-1]
-            if isinstance(frame.container, list):
-                return (*frame.path, len(frame.container))
-            if frame.key in (_NO_KEY, _BAD_KEY, _CUT_KEY):
-                return (*frame.path, "?")
-            return (*frame.path, frame.key)
-
-        def is_key_position() -> bool:
-            return bool(stack) and isinstance(stack[-1].container, dict) and stack[-1].key is _NO_KEY
-
         for event in events:
             if stopped:  # the rest of the file is not even parsed: it may be what made the loader stop
                 break
@@ -581,9 +568,20 @@ class _Builder:
                 continue
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
                 continue
-            where = _location(event.start_mark)
-            in_key = is_key_position()
-            path = child_path()
+            mark = event.start_mark
+            where = Location(mark.line + 1, mark.column + 1)
+            path: FieldPath
+            # Where the value goes: the path it gets, and whether it is a field name (written out
+            # here, not in helper functions: this runs for every value of the file).
+            if not stack:
+                in_key, path = False, ()
+            else:
+                top = stack[-1]
+                if isinstance(top.container, list):
+                    in_key, path = False, (*top.path, len(top.container))
+                else:
+                    in_key = top.key is _NO_KEY
+                    path = (*top.path, "?") if top.key in (_NO_KEY, _BAD_KEY, _CUT_KEY) else (*top.path, top.key)
             if isinstance(event, yaml.ScalarEvent):
                 if not self.count(1, where, path):
                     stopped = True
