@@ -69,9 +69,11 @@ def clone_with_working_tree(target: Path) -> Path:
 
 
 def edit_as_an_editor(model: Path) -> None:
-    """A new first-party tracker with its cookie, on the site that uses it, and the first missing legal
-    basis filled (schema version 2: a purpose's `legal_bases` is a list)."""
+    """A new first-party tracker with its cookie, on the site that uses it, the first missing legal
+    basis filled (schema version 2: a purpose's `legal_bases` is a list), and the DPO's email where
+    the model still lacks it."""
     text = model.read_text(encoding="utf-8")
+    text = re.sub(r"(\n  dpo:\n(?:    .*\n)*?    email: )null\b.*", r"\1dpo@example.com", text, count=1)
     assert text.count("\ntrackers:\n") == 1
     text = text.replace("\ntrackers:\n", "\ntrackers:\n" + TRACKER, 1)
     site_trackers = re.compile(r"(\nsites:\n(?:.*\n)*?    trackers:\n)")

@@ -124,8 +124,9 @@ def test_check_uses_the_given_policys_rules(cli: Cli, tmp_path: Path) -> None:
     schema = json.loads((policy / "processing.schema.json").read_text(encoding="utf-8"))
     schema["required"].remove("sv_only")
     (policy / "processing.schema.json").write_text(json.dumps(schema), encoding="utf-8")
-    default = [line for line in cli("check").lines if "dpo-contact" in line]
-    given = [line for line in cli("check", "--policy", policy).lines if "dpo-contact" in line]
+    # The frozen real model (its DPO has no contact): today's data/processing.yaml is the editors'.
+    default = [line for line in cli("check", REAL_MODEL).lines if "dpo-contact" in line]
+    given = [line for line in cli("check", "--policy", policy, REAL_MODEL).lines if "dpo-contact" in line]
     assert len(default) == len(given) == 1
     assert "a Data Protection Officer is appointed" in default[0]
     assert "a DPO has been named" in given[0]
