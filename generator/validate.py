@@ -405,6 +405,21 @@ def _entries(data: Mapping[str, Any], collection: str) -> Iterable[tuple[int, di
                 yield number, item
 
 
+def _where_to_refer(collection: str) -> str:
+    """Where an entry of `collection` is used, e.g. `list its id under roles.processor.services`."""
+    places = [_field_name(pattern) for referred, pattern in REFERENCES if referred == collection]
+    if len(places) == 1:
+        return f"name its id in `{places[0]}`"
+    return "name its id in one of " + ", ".join(f"`{place}`" for place in places)
+
+
+def _field_name(pattern: tuple[str, ...]) -> str:
+    """`("sites", "*", "trackers", "*")` as an editor reads it: `sites[].trackers`."""
+    named = pattern[:-1] if pattern[-1] == "*" else pattern
+    return "".join("[]" if part == "*" else (part if number == 0 else f".{part}")
+                   for number, part in enumerate(named))
+
+
 def _on_the_way(path: FieldPath, pattern: tuple[str, ...]) -> bool:
     """Whether `path` is a value that `pattern` walks through or reaches."""
     return len(path) <= len(pattern) and all(
@@ -469,7 +484,7 @@ def reference_problems(
                 problems.append(document.problem(
                     (collection, number, "id"),
                     f'{collection} entry "{item["id"]}" is defined but nothing refers to it; '
-                    f"use it or remove it", severity="warning"))
+                    f"{_where_to_refer(collection)}, or remove it", severity="warning"))
     return problems, index
 
 

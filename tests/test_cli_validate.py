@@ -115,13 +115,15 @@ def test_file_over_one_mebibyte_is_refused_before_it_is_read(cli: Cli, tmp_path:
 def test_real_model_is_valid_with_default_path(cli_process: Cli) -> None:
     result = cli_process("validate")
     assert result.code == 0, result.stdout + result.stderr
-    assert result.stdout == "data/processing.yaml: valid (0 warnings)\n"
+    # The live model's warnings are the legal editors' to change: only the default path and the verdict are the code's.
+    assert re.fullmatch(r"data/processing\.yaml: valid \(\d+ warnings?\)\n", result.stdout), result.stdout
     assert result.stderr == ""
 
 
 def test_python_dash_m_generator_runs_the_same_command(cli_process: Cli) -> None:
     result = cli_process("validate", "data/processing.yaml", module=True)
-    assert (result.code, result.stdout) == (0, "data/processing.yaml: valid (0 warnings)\n")
+    assert result.code == 0
+    assert re.fullmatch(r"data/processing\.yaml: valid \(\d+ warnings?\)\n", result.stdout), result.stdout
 
 
 def test_console_script_reports_invalid_file_with_exit_1(cli_process: Cli, tmp_path: Path) -> None:
@@ -239,7 +241,7 @@ def test_unused_entry_is_a_warning_that_does_not_fail(cli: Cli, write_model: Cal
     assert result.code == 0
     assert result.lines == [
         f'{path}:137:9: data_categories[7].id: warning: data_categories entry "payment-details" is defined '
-        "but nothing refers to it; use it or remove it",
+        "but nothing refers to it; name its id in `purposes[].data_categories`, or remove it",
         f"{path}: valid (1 warning)",
     ]
 

@@ -98,7 +98,7 @@ def test_an_editors_change_to_the_model_passes_the_whole_test_suite(tmp_path: Pa
     validated = subprocess.run([str(BIN / "privacy-statement"), "validate"], cwd=project, capture_output=True,
                                text=True, timeout=120)
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    assert validated.stdout.splitlines()[-1] == "data/processing.yaml: valid (0 warnings)"
+    assert re.fullmatch(r"data/processing\.yaml: valid \(\d+ warnings?\)", validated.stdout.splitlines()[-1])
     checked = subprocess.run([str(BIN / "privacy-statement"), "check", "--format", "json"], cwd=project,
                              capture_output=True, text=True, timeout=120)
     assert checked.stdout != before.stdout  # the edit changed what the checker finds

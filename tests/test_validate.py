@@ -135,8 +135,25 @@ def test_entry_nothing_refers_to_is_a_warning(collection: str) -> None:
     assert validation.errors == []
     [warning] = validation.warnings
     assert warning.path == (collection, len(data[collection]) - 1, "id")
+    assert warning.message.startswith(f'{collection} entry "never-used" is defined but nothing refers to it; '
+                                      "name its id in ")
+    assert warning.message.endswith(", or remove it")
+
+
+@pytest.mark.parametrize(("collection", "where"), [
+    ("services", "name its id in `roles.processor.services`"),
+    ("trackers", "name its id in `sites[].trackers`"),
+    ("data_subjects", "name its id in `purposes[].data_subjects`"),
+    ("purpose_groups", "name its id in `purposes[].group`"),
+    ("recipients", "name its id in one of `purposes[].recipients`, `transfers[].recipient`, `trackers[].provider`, "
+                   "`services[].sub_processors`, `joint_controllers[].recipients`, `social_media_pages[].provider`"),
+])
+def test_an_unused_entry_says_where_to_refer_to_it(collection: str, where: str) -> None:
+    data = copy.deepcopy(data_with(collection))
+    data[collection].append({**copy.deepcopy(data[collection][0]), "id": "never-used"})
+    [warning] = validate_data(data).warnings
     assert warning.message == (f'{collection} entry "never-used" is defined but nothing refers to it; '
-                               "use it or remove it")
+                               f"{where}, or remove it")
 
 
 @pytest.mark.parametrize("collection", sorted(UNREFERENCED_BY_DESIGN))
