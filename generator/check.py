@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from generator.load import get_path
 from generator.policy import Catalogue, CatalogueError, Policy, Rule
 from generator.problems import FieldPath, Location, Severity, format_path, quoted_list, suggestion
 from generator.shape import (
@@ -28,6 +29,15 @@ from generator.shape import (
     Text,
     Transfer,
 )
+from generator.translations import (
+    SOURCE_LANGUAGE,
+    fingerprint,
+    in_languages,
+    is_text,
+    mark_key,
+    translated_languages,
+)
+from generator.translations import findings as translation_findings
 from generator.validate import Model
 
 T = TypeVar("T")
@@ -177,14 +187,10 @@ class _Context:
             return not value.strip()
         if isinstance(value, list):
             return all(self.missing(item) for item in value)
-        if isinstance(value, Mapping) and value and set(value) <= TEXT_LANGUAGES:
-            return all(not str(text).strip() or self.catalogue.is_placeholder(language, str(text))
-                       for language, text in value.items())
+        if is_text(value):
+            return all(not text.strip() or self.catalogue.is_placeholder(language, text)
+                       for language, text in in_languages(value).items())
         return False
-
-
-# The languages of a text mapping (the schema's $defs.text).
-TEXT_LANGUAGES = frozenset({"en", "sv"})
 
 
 def listed(value: list[T] | str | None) -> list[T]:
@@ -483,15 +489,10 @@ def transfer_details(context: _Context) -> Iterator[Finding]:
 
 # --- retention -----------------------------------------------------------------------------------
 
-def in_languages(text: Text | Mapping[str, str]) -> list[tuple[str, str]]:
-    """A text's language and words, for each language it is written in."""
-    return [(language, words) for language, words in text.items() if isinstance(words, str)]
-
-
 def vague_phrases(text: Text | Mapping[str, str], phrases: Mapping[str, tuple[str, ...]]) -> list[str]:
     """The vague phrases each language's text uses (as whole words), in the catalogue's order."""
     found: list[str] = []
-    for language, words in in_languages(text):
+    for language, words in in_languages(text).items():
         used = {match.phrase for match in find_phrases(words, phrases.get(language, ()))}
         found.extend(phrase for phrase in phrases.get(language, ()) if phrase in used and phrase not in found)
     return found
@@ -526,8 +527,8 @@ def retention(context: _Context) -> Iterator[Finding]:
 def texts_of(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str, str]]:
     """Every text of the model, one per language: (its path, the language, the text)."""
     if isinstance(data, dict):  # loaded data: plain dicts and lists
-        if data and data.keys() <= TEXT_LANGUAGES and all(isinstance(text, str) for text in data.values()):
-            for language, text in data.items():
+        if is_text(data):
+            for language, text in in_languages(data).items():
                 yield (*path, language), language, text
             return
         for key, value in data.items():
@@ -558,8 +559,8 @@ def vague_wording(context: _Context) -> Iterator[Finding]:
     reported: dict[FieldPath, list[tuple[int, int]]] = {}
     for number, policy in _criteria_without_period(context):
         criteria = policy.get("criteria")
-        if criteria is not None:
-            for language, text in in_languages(criteria):
+        if is_text(criteria):
+            for language, text in in_languages(criteria).items():
                 reported[("retention_policies", number, "criteria", language)] = [
                     (match.start, match.end)
                     for match in retention.get(language, nothing).find(text)]
@@ -571,6 +572,24 @@ def vague_wording(context: _Context) -> Iterator[Finding]:
             where = context.model.document.locate_in_text(path, phrase_pattern(match.phrase), match.occurrence)
             yield context.finding_at("vague-wording", path, where, phrase=one_line(text[match.start:match.end]),
                                      excerpt=_excerpt(text, match.start, match.end))
+
+
+@checks("translation-missing", "translation-stale")
+def translations(context: _Context) -> Iterator[Finding]:
+    """Each text's translation into each language of `languages.translations`: there, and made from
+    the English text as it is now. A missing one is located at the English text it is missing beside."""
+    for found in translation_findings(context.data, translated_languages(context.data)):
+        text = get_path(context.data, found.path)
+        language, mark = found.language, mark_key(found.language)
+        if found.status == "missing":
+            yield context.finding_at("translation-missing", (*found.path, language),
+                                     context.model.document.locate((*found.path, SOURCE_LANGUAGE)), language=language)
+        elif found.status == "unmarked":
+            yield context.finding("translation-stale", (*found.path, language), "unmarked", language=language,
+                                  mark=mark)
+        else:
+            yield context.finding("translation-stale", (*found.path, mark), language=language,
+                                  recorded=text[mark], current=fingerprint(text[SOURCE_LANGUAGE]))
 
 
 # --- rights --------------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                        "say in words what a change to the model changes for readers of the statement"),
     "migrate": Subcommand("generator.commands.migrate",
                           "upgrade the model file to the current schema version, keeping values and comments"),
+    "translations": Subcommand("generator.commands.translations",
+                               "mark each translation as made from its English text as it is now"),
 }
 
 

@@ -49,6 +49,8 @@ from generator.render import (
     service_page,
     site_page,
 )
+from generator.translations import SOURCE_LANGUAGE, in_languages, is_text, is_text_schema, translated_languages
+from generator.translations import findings as translation_findings
 from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model, walk
 
 Action = Literal["added", "removed", "changed", "item_added", "item_removed", "item_count", "reordered", "moved",
@@ -102,6 +104,9 @@ class ModelDiff:
     # Entries matched across an id rename, by collection: {"purposes": {"old-id": "new-id"}}.
     renamed_ids: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     language: str = DEFAULT_LANGUAGE
+    # Translations in the new model not brought in line with their changed English text, of the
+    # languages the model lists under languages.translations: (the text's path, the language).
+    stale_translations: tuple[tuple[str, str], ...] = ()
 
     @property
     def visible_changes(self) -> tuple[Change, ...]:
@@ -138,11 +143,13 @@ def _version_key(number: str) -> tuple[int, ...]:
 # --- values in words ----------------------------------------------------------------------------
 
 def _folded(value: Any) -> Any:
-    """The value as a reader sees it: texts with their whitespace folded, as the pages show them."""
+    """The value as a reader sees it: texts with their whitespace folded, as the pages show them, and
+    without the marks that say what a translation was translated from."""
     if isinstance(value, str):
         return " ".join(value.split())
     if isinstance(value, dict):
-        return {key: _folded(item) for key, item in value.items() if item is not None}
+        shown = in_languages(value) if is_text(value) else value
+        return {key: _folded(item) for key, item in shown.items() if item is not None}
     if isinstance(value, list):
         return [_folded(item) for item in value]
     return value
@@ -198,7 +205,10 @@ class _Words:
     def text(self, value: Mapping[str, str], every_language: bool = False) -> str:
         if every_language:  # the change is in a translation: show each language
             return str(self.wording["field_separator"]).join(
-                f"{language}: {self.quoted(text)}" for language, text in value.items())
+                f"{language}: {self.quoted(text)}" for language, text in in_languages(value).items())
+        if not value.get(self.renderer.language):
+            # Only texts in the report's language are quoted.
+            return str(self.wording["untranslated"])
         return self.quoted(self.renderer.translate(value))
 
     def value(self, value: Any, schema: Mapping[str, Any], place: str) -> str:
@@ -236,7 +246,7 @@ class _Words:
 
     def mapping(self, value: Mapping[str, Any], name: str | None, schema: Mapping[str, Any], place: str) -> str:
         properties = schema.get("properties", {})
-        if name == "text" or set(properties) <= {"en", "sv"}:
+        if name == "text" or is_text_schema(properties):
             return self.text(value)
         parts = {key: self.value(value.get(key), sub, f"{place}.{key}") for key, sub in properties.items()}
         form = self.wording["forms"].get(name or "")
@@ -371,11 +381,14 @@ Matches = tuple[list[tuple[int, int]], list[int], list[int]]
 
 
 class _Comparison:
-    def __init__(self, old: Model, new: Model, policy: Policy, language: str) -> None:
+    def __init__(self, old: Model, new: Model, policy: Policy, language: str, every_language: bool = True) -> None:
         renderer, wording = renderer_for(policy, language), policy.wording_in(language)
         self.old = _Words(old, renderer, wording, policy.schema)
         self.new = _Words(new, renderer, wording, policy.schema)
         self.wording = wording
+        # Whether a change to a text in another language than the report's may be quoted in that
+        # language (not for the site of a translation alone: its readers read only its texts).
+        self.every_language = every_language
         self.changes: list[Change] = []
         self.probes: list[_Probe] = []
         # Matched entries, so that an id renamed with the entry's name unchanged is the same entry,
@@ -469,12 +482,12 @@ class _Comparison:
         if isinstance(old, list) and isinstance(new, list):
             self.compare_lists(old, new, resolved.get("items", {}), place, path, entry)
         elif (isinstance(old, dict) and isinstance(new, dict)
-              and not set(resolved.get("properties", {})) <= {"en", "sv"}):
+              and not is_text_schema(resolved.get("properties", {}))):
             for name, sub in resolved.get("properties", {}).items():
                 self.compare(old.get(name), new.get(name), sub, _join(place, name), (*path, name), entry)
         else:
             before, after = self.old.value(old, schema, place), self.new.value(new, schema, place)
-            if before == after and isinstance(old, dict) and isinstance(new, dict):
+            if before == after and isinstance(old, dict) and isinstance(new, dict) and self.every_language:
                 before, after = self.old.text(old, every_language=True), self.new.text(new, every_language=True)
             self.add("changed", place, path, self.undo(path, old, place), field=place, entry=kind, title=title,
                      before=before, after=after)
@@ -667,7 +680,8 @@ def diff_models(old: Model, new: Model, policy: Policy, *, language: str = DEFAU
                 languages: Sequence[str] = LANGUAGES) -> ModelDiff:
     """Everything that differs between two valid models, in words of `language`, each change marked
     visible or not on the site in `languages` (by default every language the site is made in)."""
-    comparison = _Comparison(old, new, policy, language)
+    comparison = _Comparison(old, new, policy, language,
+                             every_language=language == SOURCE_LANGUAGE or tuple(languages) != (language,))
     comparison.compare(old.data, new.data, policy.schema, "", (), None)
     visible = _visibility(comparison, old, new, languages, policy)
     changes = tuple(replace(change, visible=shown) for change, shown in zip(comparison.changes, visible, strict=True))
@@ -676,6 +690,9 @@ def diff_models(old: Model, new: Model, policy: Policy, *, language: str = DEFAU
         old_effective_date=date.fromisoformat(old.data["effective_date"]),
         new_effective_date=date.fromisoformat(new.data["effective_date"]),
         changes=changes, policy=policy, renamed_ids=_renames(comparison), language=language,
+        stale_translations=tuple((format_path(found.path), found.language)
+                                 for found in translation_findings(new.data, translated_languages(new.data))
+                                 if found.status == "stale"),
     )
 
 
@@ -733,10 +750,10 @@ def sentences(diff: ModelDiff, quote: Callable[[str], str] = _plain) -> list[str
     return [sentence(change, wording, quote) for change in diff.visible_changes]
 
 
-def describe_changes(old: Model, new: Model, policy: Policy) -> list[str]:
-    """What changed for readers between two versions, in plain sentences (the history's changes page
-    and feed)."""
-    return sentences(diff_models(old, new, policy))
+def describe_changes(old: Model, new: Model, policy: Policy, language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """What changed between two versions for readers of the site in `language`, in plain sentences
+    in that language, quoting only its texts (the changes page and feed of that language's site)."""
+    return sentences(diff_models(old, new, policy, language=language, languages=(language,)))
 
 
 def _header(diff: ModelDiff) -> tuple[str, str | None]:
@@ -745,12 +762,17 @@ def _header(diff: ModelDiff) -> tuple[str, str | None]:
     versions = wording["versions"].format(
         old_version=diff.old_version, new_version=diff.new_version,
         old_date=renderer.long_date(diff.old_effective_date), new_date=renderer.long_date(diff.new_effective_date))
-    warning = None
+    warnings = []
     if diff.not_raised:
         fields = wording["not_raised_fields"]["both" if len(diff.not_raised) == 2 else diff.not_raised[0]]
         verb = wording["not_raised_verb"]["both" if len(diff.not_raised) == 2 else "one"]
-        warning = " ".join(str(wording["not_raised"]).format(fields=fields, verb=verb).split())
-    return versions, warning
+        warnings.append(str(wording["not_raised"]).format(fields=fields, verb=verb))
+    for language in dict.fromkeys(language for _, language in diff.stale_translations):
+        places = [place for place, stale in diff.stale_translations if stale == language]
+        warnings.append(str(wording["stale_translations"]).format(
+            language=renderer.language_name(language),
+            places=wording["list_separator"].join(f"`{place}`" for place in places)))
+    return versions, "\n\n".join(" ".join(warning.split()) for warning in warnings) or None
 
 
 def _by_section(diff: ModelDiff, changes: Sequence[Change],
@@ -794,7 +816,7 @@ def format_markdown(diff: ModelDiff, compared: tuple[str, str] | None = None, he
     # The versions line holds only version numbers (digits and dots, by the schema) and dates.
     lines.append(versions)
     if warning:
-        lines += ["", f"> {warning}"]
+        lines += ["", "> " + warning.replace("\n\n", "\n>\n> ")]
     if not diff.visible_changes:
         lines += ["", wording["no_change"]]
     for title, texts in _by_section(diff, diff.visible_changes, escape):
@@ -822,6 +844,7 @@ def format_json(diff: ModelDiff, compared: tuple[str, str] | None = None) -> str
         "new": {"name": names[1], "version": diff.new_version, "effective_date": diff.new_effective_date.isoformat()},
         "not_raised": list(diff.not_raised),
         "warning": warning,
+        "stale_translations": [{"path": place, "language": language} for place, language in diff.stale_translations],
         "visible": [described(change) for change in diff.visible_changes],
         "not_visible": [described(change) for change in diff.hidden_changes],
         "renamed_ids": {kind: dict(ids) for kind, ids in diff.renamed_ids.items() if ids},

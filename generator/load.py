@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from generator.problems import FieldPath, InputError, Location, Problem, format_path
+from generator.translations import TEXT_KEYS
 
 MAX_BYTES = 1024 * 1024
 MAX_VALUES = 100_000
@@ -291,13 +292,14 @@ def _more(count: int) -> str:
 
 # --- texts -----------------------------------------------------------------------------------------
 
-# The languages a text may have: the properties of the schema's `$defs/text`. The loader reads no
-# policy file (it reads them), so they are written here; tests/test_policy.py holds the two equal.
-TEXT_LANGUAGES = frozenset({"en", "sv"})
+# The keys a text may have: the properties of the schema's `$defs/text` (its languages, and beside a
+# translation the mark of what it was translated from). The loader reads no policy file (it reads
+# them), so they are written in generator.translations; tests/test_policy.py holds the two equal.
+TEXT_LANGUAGES = TEXT_KEYS
 
 
 def text_languages() -> frozenset[str]:
-    """The languages a text may have (`en`, `sv`): a mapping of only these keys is a text."""
+    """The keys a text may have (`en`, `sv`, `sv_from`): a mapping of only these keys is a text."""
     return TEXT_LANGUAGES
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import Any, Protocol
 from xml.etree import ElementTree
 
 import jinja2
@@ -31,11 +31,10 @@ from markupsafe import Markup
 from generator.history import DatedVersion, History, Status, Version, build_date, date_versions
 from generator.policy import Policy
 from generator.shape import ModelData
+from generator.translations import LANGUAGES, approved, is_text_schema, prevailing_language
 from generator.validate import Model
 
 DEFAULT_LANGUAGE = "en"
-# The languages a model text may have (the schema's `text`), in the order a missing one is replaced.
-LANGUAGES = ("en", "sv")
 STATEMENT_PAGE = "privacy/index.md"
 CHANGES_PAGE = "privacy/changes.md"
 FEED_FILE = "privacy/changes.xml"
@@ -309,6 +308,18 @@ class Renderer:
         day = value if isinstance(value, date) else date.fromisoformat(value)
         return format_date(day, self.texts["date_format"], locale=self.locale)
 
+    def language_name(self, code: str) -> str:
+        """A language's name in the page's language, as it stands in a sentence: "English", "engelska"."""
+        return str(self.locale.languages.get(code, code))
+
+    def translation(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """What a statement in the page's language says of its translation: whether it is a draft (a
+        translation the model does not mark approved), and the name of the language whose text
+        prevails where it is not the page's (None where the page's own text prevails)."""
+        prevailing = prevailing_language(data)
+        return {"draft": not approved(data, self.language),
+                "prevailing": None if prevailing == self.language else self.language_name(prevailing)}
+
     def country(self, code: str) -> str:
         """An ISO 3166-1 alpha-2 code as the country's name in the page's language; a region a
         recipient may process data in ("EEA", "worldwide") as policy/texts names it."""
@@ -373,7 +384,7 @@ def with_absent_fields(value: Any, schema: Mapping[str, Any], root: Mapping[str,
         if isinstance(value, list) and resolved.get("type") == "array":
             return with_absent_fields(value, resolved, root)
     if isinstance(value, dict) and "properties" in schema:
-        if set(schema["properties"]) <= {"en", "sv"}:
+        if is_text_schema(schema["properties"]):
             return value  # a text: its languages stay as written
         return {
             name: with_absent_fields(value.get(name), field_schema, root)
@@ -457,7 +468,12 @@ class VersionView:
     page_from_statement = page
 
 
-DescribeChanges = Callable[[Model, Model], list[str]]
+class DescribeChanges(Protocol):
+    """What changed between two versions for readers of the site in `language`, in sentences in that
+    language (such as `diff.describe_changes` with its policy given)."""
+
+    def __call__(self, old: Model, new: Model, *, language: str) -> list[str]: ...
+
 # The ids an entry changed between two versions, by collection: {"sites": {"old-id": "new-id"}}.
 FindRenames = Callable[[Model, Model], Mapping[str, Mapping[str, str]]]
 
@@ -503,7 +519,7 @@ def render_site(
     views = [
         VersionView(
             entry.version.number, entry.version.effective_date, entry.status,
-            None if entry.previous is None else describe(entry.previous.model, entry.version.model),
+            None if entry.previous is None else describe(entry.previous.model, entry.version.model, language=language),
             entry.version.withdrawn_on,
         )
         for entry in history.entries
@@ -558,7 +574,8 @@ def _section(renderer: Renderer, model: Model, status: Status, folder: str, *, b
     context = _context(model, renderer.schema)
     data = context["model"]
     statement = Page(f"{folder}/index.md", statement_title, renderer.render(
-        "statement.md.j2", status=status, withdrawn_on=withdrawn_on, base=base, announced=announced, **context))
+        "statement.md.j2", status=status, withdrawn_on=withdrawn_on, base=base, announced=announced,
+        translation=renderer.translation(model.data), **context))
     if statement_only:
         return statement, (), ()
     sites = tuple(
@@ -660,7 +677,7 @@ def _moved_page(renderer: Renderer, moved: Moved, directory_urls: bool) -> tuple
     return file, page.encode()
 
 
-def _no_description(old: Model, new: Model) -> list[str]:
+def _no_description(old: Model, new: Model, *, language: str) -> list[str]:
     return []
 
 

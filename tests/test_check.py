@@ -347,7 +347,9 @@ def test_a_model_breaking_a_rule_still_renders(case: Break, complete_text: str, 
 def test_every_rule_of_the_catalogue_is_implemented_and_broken_by_a_test() -> None:
     catalogue = set(POLICY.catalogue.rules)
     assert implemented_rules() == catalogue
-    assert {case.rule for case in BREAKS} | set(ACKNOWLEDGEMENT_RULES) == catalogue
+    # The translation rules need a model in two languages: tests/test_translations.py breaks them.
+    translation_rules = {"translation-missing", "translation-stale"}
+    assert {case.rule for case in BREAKS} | set(ACKNOWLEDGEMENT_RULES) | translation_rules == catalogue
 
 
 def test_catalogue_rules_are_complete_and_cite_their_source() -> None:

@@ -18,6 +18,7 @@ from generator.history import History, Version, date_versions
 from generator.load import load_file
 from generator.pipeline import read_model, read_model_bytes
 from generator.render import CHANGES_PAGE, LANGUAGES, render_site
+from generator.translations import is_text_schema
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 BASE = FIXTURES / "base.yaml"
@@ -245,7 +246,7 @@ def _schema_places(schema: dict[str, Any], root: dict[str, Any], place: str = ""
     if "items" in schema:
         found |= _schema_places(schema["items"], root, place)
     properties = schema.get("properties", {})
-    if set(properties) <= {"en", "sv"}:
+    if is_text_schema(properties):
         return found
     for name, sub in properties.items():
         child = f"{place}.{name}" if place else name

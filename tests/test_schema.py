@@ -129,7 +129,8 @@ def test_effective_date_is_a_real_date() -> None:
 def test_text_is_one_string_per_language() -> None:
     text = SCHEMA["$defs"]["text"]
     assert text["required"] == ["en"]
-    assert set(text["properties"]) == {"en", "sv"}
+    # A language, and beside a translation the mark of the English text it was made from.
+    assert set(text["properties"]) == {"en", "sv", "sv_from"}
     validator = jsonschema.Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/text"})
     assert validator.is_valid({"en": "Text", "sv": "Text"})
     for value in ("Text", {"sv": "Text"}, {"en": ""}, {"en": "  "}, {"en": "Text", "de": "Text"}):

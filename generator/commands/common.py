@@ -5,6 +5,7 @@ another: each of them imports only this module and the stages it runs."""
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -92,6 +93,14 @@ def load_and_validate(path: Path, policy: Policy) -> tuple[Document | None, Vali
         return None, None, error.problems
     validation = validate(document, policy)
     return document, validation, validation.problems
+
+
+def write_in_place(path: Path, text: str) -> None:
+    """Replace the file's content at once (a new file renamed over it), keeping its permissions."""
+    temporary = path.with_name(f".{path.name}.writing")
+    temporary.write_text(text, encoding="utf-8")
+    os.chmod(temporary, path.stat().st_mode & 0o7777)
+    temporary.replace(path)
 
 
 def plural(number: int, word: str) -> str:

@@ -43,7 +43,7 @@ from generator.paths import DEFAULT_MODEL
 from generator.pipeline import LoadedModel, read_model, read_model_bytes
 from generator.policy import Policy
 from generator.problems import InputError, Problem
-from generator.render import DEFAULT_LANGUAGE, escape
+from generator.render import DEFAULT_LANGUAGE, LANGUAGES, escape
 from generator.timeline import build_date, version_problems
 from generator.validate import Model
 
@@ -115,8 +115,8 @@ def sides(arguments: argparse.Namespace) -> tuple[Side, Side, Policy]:
     return old, revision_side("new", arguments.to_revision, path, policy), policy
 
 
-def _print_invalid(invalid: Sequence[Side], markdown: bool, policy: Policy, out: TextIO) -> None:
-    wording = policy.wording_in(DEFAULT_LANGUAGE)
+def _print_invalid(invalid: Sequence[Side], markdown: bool, policy: Policy, out: TextIO, language: str) -> None:
+    wording = policy.wording_in(language)
     for side in invalid:
         errors = sum(problem.severity == "error" for problem in side.problems)
         count = wording["error_count"]["one"] if errors == 1 else wording["error_count"]["many"].format(count=errors)
@@ -137,9 +137,9 @@ def command_diff(arguments: argparse.Namespace, out: TextIO) -> int:
     old, new, policy = sides(arguments)
     markdown = arguments.format == "markdown"
     if old.model is None or new.model is None:
-        _print_invalid([side for side in (old, new) if side.model is None], markdown, policy, out)
+        _print_invalid([side for side in (old, new) if side.model is None], markdown, policy, out, arguments.language)
         return EXIT_INVALID
-    diff = diff_models(old.model, new.model, policy)
+    diff = diff_models(old.model, new.model, policy, language=arguments.language)
     out.write(FORMATTERS[arguments.format](diff, (old.name, new.name)))
     if new.history_problems:
         if markdown:
@@ -175,4 +175,7 @@ def configure(parser: argparse.ArgumentParser, name: str = "diff") -> None:
                         help="text for a terminal (default), markdown for a pull request's summary, json for tools")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when readers would see a change that version and effective_date do not announce")
+    parser.add_argument("--language", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
+                        help="the language of the report; texts of the model are quoted in that language, or in "
+                             f"each language where only another language's text changed (default: {DEFAULT_LANGUAGE})")
     parser.set_defaults(run=command_diff)

@@ -6,8 +6,6 @@ does not validate afterwards, 2 for a usage error."""
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
 from typing import TextIO
 
 from ruamel.yaml.error import YAMLError
@@ -22,18 +20,11 @@ from generator.commands.common import (
     plural,
     print_problems,
     read_policy,
+    write_in_place,
 )
 from generator.load import load_file
 from generator.migrate import CURRENT_VERSION, MigrationError, migrate_text
 from generator.problems import InputError
-
-
-def write_in_place(path: Path, text: str) -> None:
-    """Replace the file's content at once (a new file renamed over it), keeping its permissions."""
-    temporary = path.with_name(f".{path.name}.migrating")
-    temporary.write_text(text, encoding="utf-8")
-    os.chmod(temporary, path.stat().st_mode & 0o7777)
-    temporary.replace(path)
 
 
 def command_migrate(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -73,4 +64,4 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
     parser.set_defaults(run=command_migrate)
 
 
-__all__ = ["command_migrate", "configure", "write_in_place"]
+__all__ = ["command_migrate", "configure"]
