@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from generator.load import get_path
-from generator.policy import Catalogue, CatalogueError, Policy, Rule
-from generator.problems import FieldPath, Location, Severity, format_path, quoted_list, suggestion
+from generator.policy import RULES_LANGUAGE, Catalogue, CatalogueError, Policy, Rule
+from generator.problems import FieldPath, Location, Severity, closest, format_path, quoted_list
 from generator.shape import (
     Controller,
     GroupEntity,
@@ -153,11 +153,16 @@ class _Context:
     """What every rule needs: the model, the policy's catalogue and schema, and a way to make a
     located finding."""
 
-    def __init__(self, model: Model, policy: Policy) -> None:
+    def __init__(self, model: Model, policy: Policy, language: str = RULES_LANGUAGE) -> None:
         self.model = model
         self.data = model.data
-        self.catalogue = policy.catalogue
+        self.catalogue = policy.catalogue_in(language)
         self.schema = policy.schema
+
+    def choices(self, *path: str) -> str:
+        """The values the schema allows at `path`, as a message lists them: "a, b or c"."""
+        values = _enum(self.schema, *path)
+        return ", ".join(values[:-1]) + f" {self.catalogue.choices_or} " + values[-1]
 
     def finding(self, rule_id: str, path: FieldPath, variant: str | None = None, **fields: object) -> Finding:
         rule = self.catalogue.rule(rule_id)
@@ -222,11 +227,6 @@ def _enum(schema: Mapping[str, Any], *path: str) -> list[str]:
         if "enum" in branch:
             return list(branch["enum"])
     raise KeyError(path)
-
-
-def _choices(schema: Mapping[str, Any], *path: str) -> str:
-    values = _enum(schema, *path)
-    return ", ".join(values[:-1]) + " or " + values[-1]
 
 
 def _quoted(ids: Sequence[str]) -> str:
@@ -299,7 +299,7 @@ def legal_bases_of(context: _Context, purpose: Purpose) -> list[LegalBasis]:
 
 @checks("purpose-legal-basis", "legitimate-interest")
 def legal_bases(context: _Context) -> Iterator[Finding]:
-    choices = _choices(context.schema, "$defs", "legal_basis", "properties", "basis")
+    choices = context.choices("$defs", "legal_basis", "properties", "basis")
     for number, purpose in context.entries(context.data["purposes"]):
         if not legal_bases_of(context, purpose):
             yield context.finding("purpose-legal-basis", ("purposes", number, "legal_bases"),
@@ -357,7 +357,7 @@ def source_public(context: _Context) -> Iterator[Finding]:
 
 @checks("provision-requirement")
 def provision(context: _Context) -> Iterator[Finding]:
-    choices = _choices(context.schema, "$defs", "provision", "properties", "requirement")
+    choices = context.choices("$defs", "provision", "properties", "requirement")
     for number, purpose in context.entries(context.data["purposes"]):
         # Art. 13(2)(e) is about data the person gives; Art. 14 has no such duty.
         if _from_person(context, purpose) and context.missing(purpose.get("provision")):
@@ -472,7 +472,7 @@ def transfers_stated(context: _Context) -> Iterator[Finding]:
 
 @checks("transfer-mechanism", "transfer-copy", "transfer-country")
 def transfer_details(context: _Context) -> Iterator[Finding]:
-    choices = _choices(context.schema, "$defs", "safeguard", "properties", "kind")
+    choices = context.choices("$defs", "safeguard", "properties", "kind")
     for number, transfer in context.entries(context.data["transfers"]):
         fields = {"recipient": transfer["recipient"], "country": transfer["country"]}
         if not context.outside_eea(transfer["country"]):
@@ -829,7 +829,7 @@ def _acknowledge(context: _Context, findings: list[Finding]) -> list[Finding]:
         elif entry["rule"] not in rules:
             known = [rule for rule in rules if rule not in ACKNOWLEDGEMENT_RULES]
             extra.append(context.finding("acknowledgement-unknown-rule", (*path, "rule"),
-                                         suggestion=suggestion(entry["rule"], known), **shown))
+                                         suggestion=_suggestion(context.catalogue, entry["rule"], known), **shown))
         elif target.gone is not None:
             where, name = target.gone
             extra.append(context.finding("acknowledgement-unused", (*path, "at"), list=where,
@@ -852,6 +852,12 @@ def _acknowledge(context: _Context, findings: list[Finding]) -> list[Finding]:
     return result + extra
 
 
+def _suggestion(catalogue: Catalogue, value: str, choices: Sequence[str]) -> str:
+    """' Did you mean "x"?' (in the catalogue's language) for a near miss among `choices`, else ''."""
+    near = closest(value, choices)
+    return catalogue.did_you_mean.format(name=near) if near is not None else ""
+
+
 def _with_acknowledgement(finding: Finding, reason: str) -> Finding:
     return replace(finding, acknowledged=True, reason=reason)
 
@@ -871,10 +877,10 @@ def one_line(text: str) -> str:
 
 # --- the stage -----------------------------------------------------------------------------------
 
-def check(model: Model, policy: Policy) -> list[Finding]:
+def check(model: Model, policy: Policy, language: str = RULES_LANGUAGE) -> list[Finding]:
     """Every finding for `model` by the policy's rules, acknowledged ones marked, ordered by place in
-    the file, then rule."""
-    context = _Context(model, policy)
+    the file, then rule; their messages in `language`."""
+    context = _Context(model, policy, language)
     findings: list[Finding] = []
     for function in dict.fromkeys(CHECKS.values()):
         findings.extend(function(context))

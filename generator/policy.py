@@ -1,8 +1,9 @@
 """The policy: how a statement is written, read once from the policy folder into one object.
 
 The policy folder (`policy/` in the project) holds the JSON Schema of the model, the texts of each
-language (`texts/LANG.yaml`), the wording of the diff (`texts/diff.LANG.yaml`), the checker's rules
-(`rules.yaml`), the EU/EEA countries and the page templates. `load_policy(folder)` reads them all
+language (`texts/LANG.yaml`), the wording of the diff (`texts/diff.LANG.yaml`) and of the check's
+report (`texts/check.LANG.yaml`, with the rules' messages in each language but the rules' own), the
+checker's rules (`rules.yaml`), the EU/EEA countries and the page templates. `load_policy(folder)` reads them all
 into a `Policy`, which each command and each build makes once and hands to the stages: validate,
 check, render, diff and the history. Nothing is cached between Policy objects, so a new build
 (`mkdocs serve` rebuilding after an edit) sees the edited files by making a new one.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -31,6 +32,9 @@ EEA_FILE = "eea-countries.yaml"
 TEXTS_FOLDER = "texts"
 TEMPLATES_FOLDER = "templates"
 WORDING_PREFIX = "diff."  # texts/diff.LANG.yaml is the diff's wording, texts/LANG.yaml the pages'
+REPORT_PREFIX = "check."  # texts/check.LANG.yaml is the check's report, and its rules in that language
+# The language of the rules' messages in rules.yaml; texts/check.LANG.yaml holds them in the others.
+RULES_LANGUAGE = "en"
 
 
 T = TypeVar("T")
@@ -77,6 +81,10 @@ class Catalogue:
     direct_marketing_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     consent_categories_needing_consent: frozenset[str] = frozenset()
     consent_category_exempt: str | None = None
+    # Words messages are made with, in the catalogue's language (texts/check.LANG.yaml): the last of
+    # several choices ("a, b or c"), and a near id suggested.
+    choices_or: str = "or"
+    did_you_mean: str = ' Did you mean "{name}"?'
 
     def rule(self, rule_id: str) -> Rule:
         return self.rules[rule_id]
@@ -107,8 +115,9 @@ def _rule(entry: Mapping[str, Any], file: str) -> Rule:
     return rule
 
 
-def read_catalogue(rules_path: Path, eea: frozenset[str]) -> Catalogue:
-    """The rules of `rules_path`, judging transfers by the EU/EEA countries `eea`."""
+def read_catalogue(rules_path: Path, eea: frozenset[str], words: Mapping[str, Any] | None = None) -> Catalogue:
+    """The rules of `rules_path`, judging transfers by the EU/EEA countries `eea`; `words`: the check's
+    wording in the rules' language (texts/check.en.yaml), for the words messages are made with."""
     data = _read_yaml(rules_path)
     rules: dict[str, Rule] = {}
     for entry in data["rules"]:
@@ -132,7 +141,32 @@ def read_catalogue(rules_path: Path, eea: frozenset[str]) -> Catalogue:
         direct_marketing_words=_phrase_lists(data.get("direct_marketing_words")),
         consent_categories_needing_consent=frozenset(data.get("consent_categories_needing_consent") or ()),
         consent_category_exempt=data.get("consent_category_exempt"),
+        choices_or=str((words or {}).get("choices_or", Catalogue.choices_or)),
+        did_you_mean=str((words or {}).get("did_you_mean", Catalogue.did_you_mean)),
     )
+
+
+def translated_catalogue(catalogue: Catalogue, words: Mapping[str, Any], file: str) -> Catalogue:
+    """The catalogue with every rule's summary and messages, and the words messages are made with, in
+    another language: `words` is that language's texts/check.LANG.yaml (named `file`), whose `rules`
+    give each rule of the catalogue with the same variants."""
+    translations = words.get("rules") or {}
+    rules: dict[str, Rule] = {}
+    for rule_id, rule in catalogue.rules.items():
+        translation = translations.get(rule_id)
+        if not isinstance(translation, Mapping) or "summary" not in translation or "message" not in translation:
+            raise CatalogueError(f"rule {rule_id!r} has no summary and message in {file}")
+        variants = dict(translation.get("variants") or {})
+        if set(variants) != set(rule.variants):
+            raise CatalogueError(f"rule {rule_id!r} in {file} has the variants {sorted(variants)}, "
+                                 f"not those of {RULES_FILE}: {sorted(rule.variants)}")
+        rules[rule_id] = replace(rule, summary=translation["summary"], message=translation["message"],
+                                 variants=variants)
+    unknown = sorted(set(translations) - set(catalogue.rules))
+    if unknown:
+        raise CatalogueError(f"{file} has messages for rules {RULES_FILE} does not have: {', '.join(unknown)}")
+    return replace(catalogue, rules=rules, choices_or=str(words["choices_or"]),
+                   did_you_mean=str(words["did_you_mean"]))
 
 
 def read_eea(path: Path) -> frozenset[str]:
@@ -152,8 +186,9 @@ class Policy:
     validator: Validator = field(repr=False, compare=False)
     texts: Mapping[str, Mapping[str, Any]] = field(repr=False)  # by language: texts/LANG.yaml
     wording: Mapping[str, Mapping[str, Any]] = field(repr=False)  # by language: texts/diff.LANG.yaml
-    catalogue: Catalogue = field(repr=False)
+    catalogue: Catalogue = field(repr=False)  # its messages in RULES_LANGUAGE; catalogue_in gives the others
     eea: frozenset[str] = field(repr=False)
+    report: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)  # texts/check.LANG.yaml
     # What the stages make from the policy and reuse while it lives (the renderer's compiled templates).
     _derived: dict[Hashable, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -179,6 +214,18 @@ class Policy:
     def wording_in(self, language: str) -> Mapping[str, Any]:
         """The diff's wording in `language`."""
         return _in_language(self.wording, language, self.folder / TEXTS_FOLDER, WORDING_PREFIX)
+
+    def report_in(self, language: str) -> Mapping[str, Any]:
+        """The check's report wording in `language`."""
+        return _in_language(self.report, language, self.folder / TEXTS_FOLDER, REPORT_PREFIX)
+
+    def catalogue_in(self, language: str) -> Catalogue:
+        """The rules with their summaries and messages in `language`."""
+        if language == RULES_LANGUAGE:
+            return self.catalogue
+        file = f"{TEXTS_FOLDER}/{REPORT_PREFIX}{language}.yaml"
+        return self.derived(("catalogue", language),
+                            lambda: translated_catalogue(self.catalogue, self.report_in(language), file))
 
 
 def _in_language(by_language: Mapping[str, Mapping[str, Any]], language: str, folder: Path,
@@ -225,10 +272,13 @@ def load_policy(folder: Path) -> Policy:
     validator: Validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
     texts: dict[str, Mapping[str, Any]] = {}
     wording: dict[str, Mapping[str, Any]] = {}
+    report: dict[str, Mapping[str, Any]] = {}
     for path in sorted((folder / TEXTS_FOLDER).glob("*.yaml")):
         name = path.name.removesuffix(".yaml")
         if name.startswith(WORDING_PREFIX):
             wording[name.removeprefix(WORDING_PREFIX)] = _read_yaml(path)
+        elif name.startswith(REPORT_PREFIX):
+            report[name.removeprefix(REPORT_PREFIX)] = _read_yaml(path)
         else:
             texts[name] = _read_yaml(path)
     if not texts:
@@ -237,8 +287,9 @@ def load_policy(folder: Path) -> Policy:
         raise PolicyError(f"the policy has no templates folder {folder / TEMPLATES_FOLDER}")
     eea = read_eea(folder / EEA_FILE)
     return Policy(folder=folder, schema=schema, validator=validator, texts=texts, wording=wording,
-                  catalogue=read_catalogue(folder / RULES_FILE, eea), eea=eea)
+                  catalogue=read_catalogue(folder / RULES_FILE, eea, report.get(RULES_LANGUAGE)), eea=eea,
+                  report=report)
 
 
-__all__ = ["Catalogue", "CatalogueError", "Policy", "PolicyError", "Rule", "load_policy", "read_catalogue",
-           "read_eea", "read_schema"]
+__all__ = ["RULES_LANGUAGE", "Catalogue", "CatalogueError", "Policy", "PolicyError", "Rule", "load_policy",
+           "read_catalogue", "read_eea", "read_schema", "translated_catalogue"]

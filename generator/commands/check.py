@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,10 +26,8 @@ from generator.commands.common import (
     add_model_argument,
     add_policy_argument,
     model_path,
-    plural,
     print_problems,
     read_policy,
-    summary,
 )
 from generator.diff import renamed_ids
 from generator.git import (
@@ -42,8 +40,9 @@ from generator.git import (
     revision_name,
 )
 from generator.pipeline import read_model, read_model_bytes
-from generator.policy import Catalogue, Policy
+from generator.policy import RULES_LANGUAGE, Catalogue, Policy
 from generator.problems import InputError, Problem, format_path
+from generator.translations import LANGUAGES
 from generator.validate import Model
 
 PROG = "privacy-statement check"
@@ -51,9 +50,33 @@ PROG = "privacy-statement check"
 FORMATS = ("text", "json", "markdown")
 
 
-def _counts_text(counts: Counts) -> str:
-    return (f"{plural(counts.errors, 'error')}, {plural(counts.warnings, 'warning')}, "
-            f"{counts.acknowledged} acknowledged")
+@dataclass(frozen=True)
+class Words:
+    """The report's wording in one language (the policy's texts/check.LANG.yaml), and the rules with
+    their messages in that language."""
+
+    wording: Mapping[str, Any]
+    catalogue: Catalogue
+
+    def __getitem__(self, key: str) -> Any:
+        return self.wording[key]
+
+    def number(self, kind: str, number: int) -> str:
+        """"1 error", "3 warnings": `kind` is a key of the wording with `one` and `many` forms."""
+        forms = self.wording[kind]
+        return str(forms["one"]) if number == 1 else str(forms["many"]).format(count=number)
+
+    def counts(self, counts: Counts) -> str:
+        return str(self.wording["counts"]).format(errors=self.number("errors", counts.errors),
+                                                  warnings=self.number("warnings", counts.warnings),
+                                                  acknowledged=counts.acknowledged)
+
+    def where(self, line: int, column: int) -> str:
+        return str(self.wording["markdown"]["where"]).format(line=line, column=column)
+
+
+def words_in(policy: Policy, language: str = RULES_LANGUAGE) -> Words:
+    return Words(policy.report_in(language), policy.catalogue_in(language))
 
 
 @dataclass(frozen=True)
@@ -68,11 +91,11 @@ class Baseline:
     def new_counts(self, findings: Sequence[Finding]) -> Counts:
         return count(finding for finding, new in zip(findings, self.new, strict=True) if new)
 
-    def summary(self, findings: Sequence[Finding]) -> str:
+    def summary(self, findings: Sequence[Finding], words: Words) -> str:
         counts = self.new_counts(findings)
-        text = (f"new since {self.revision}: {plural(counts.errors, 'error')}, "
-                f"{plural(counts.warnings, 'warning')}")
-        return f"{text} ({self.unreadable})" if self.unreadable else text
+        text = str(words["new_since"]).format(revision=self.revision, errors=words.number("errors", counts.errors),
+                                              warnings=words.number("warnings", counts.warnings))
+        return str(words["unreadable"]).format(summary=text, reason=self.unreadable) if self.unreadable else text
 
 
 def _is_new(findings: Sequence[Finding], baseline: Baseline | None) -> list[bool]:
@@ -81,13 +104,13 @@ def _is_new(findings: Sequence[Finding], baseline: Baseline | None) -> list[bool
 
 # --- text ----------------------------------------------------------------------------------------
 
-def format_finding(file: str, finding: Finding) -> str:
+def format_finding(file: str, finding: Finding, words: Words) -> str:
     """`FILE:LINE:COL: SEVERITY RULE: PATH: MESSAGE (SOURCE)`, plus the reason when acknowledged."""
     source = f" ({finding.source})" if finding.source else ""
     text = (f"{file}:{finding.location.line}:{finding.location.column}: {finding.severity} {finding.rule}: "
             f"{finding.at}: {finding.message}{source}")
     if finding.acknowledged:
-        text += f" [acknowledged: {finding.reason}]"
+        text += str(words["acknowledged"]).format(reason=finding.reason)
     return one_line(text)
 
 
@@ -97,18 +120,19 @@ def format_place(file: str, finding: Finding) -> str:
     return f"{file}:{finding.location.line}:{finding.location.column} {finding.at}{subject}"
 
 
-def format_group(file: str, group: Sequence[Finding], catalogue: Catalogue) -> str:
+def format_group(file: str, group: Sequence[Finding], words: Words) -> str:
     """One open rule found in several places, on one line: where the first is, the severity and rule,
-    how many places, what the rule asks for (in `catalogue`), its legal source, and every place with
-    its FILE:LINE:COL."""
+    how many places, what the rule asks for (in the words' language), its legal source, and every
+    place with its FILE:LINE:COL."""
     if len(group) == 1:
-        return format_finding(file, group[0])
+        return format_finding(file, group[0], words)
     first = group[0]
-    rule = catalogue.rule(first.rule)
+    rule = words.catalogue.rule(first.rule)
     source = f" ({first.source})" if first.source else ""
     places = "; ".join(format_place(file, finding) for finding in group)
+    many = str(words["places"]).format(count=len(group))
     return one_line(f"{file}:{first.location.line}:{first.location.column}: {first.severity} {first.rule}: "
-                    f"{len(group)} places: {rule.summary.rstrip('.')}{source}: {places}")
+                    f"{many}: {rule.summary.rstrip('.')}{source}: {places}")
 
 
 def grouped(findings: Sequence[Finding], new: Sequence[bool]) -> list[tuple[list[Finding], bool]]:
@@ -122,15 +146,16 @@ def grouped(findings: Sequence[Finding], new: Sequence[bool]) -> list[tuple[list
 
 
 def _text_report(file: str, findings: Sequence[Finding], warnings: Sequence[Problem], baseline: Baseline | None,
-                 catalogue: Catalogue, out: TextIO) -> None:
+                 words: Words, out: TextIO) -> None:
     print_problems(warnings, out)
     for group, new in grouped(findings, _is_new(findings, baseline)):
-        known = "" if new or baseline is None else f" [already in {baseline.revision}]"
-        print(format_group(file, group, catalogue) + known, file=out)
-    counts = count(findings)
-    validation = f" (and {plural(len(warnings), 'validation warning')})" if warnings else ""
-    since = f"; {baseline.summary(findings)}" if baseline else ""
-    print(f"{file}: check: {_counts_text(counts)}{validation}{since}", file=out)
+        known = "" if new or baseline is None else str(words["already_in"]).format(revision=baseline.revision)
+        print(format_group(file, group, words) + known, file=out)
+    validation = (str(words["validation"]).format(warnings=words.number("validation_warnings", len(warnings)))
+                  if warnings else "")
+    since = str(words["since"]).format(baseline=baseline.summary(findings, words)) if baseline else ""
+    print(str(words["summary"]).format(file=file, counts=words.counts(count(findings)), validation=validation,
+                                       since=since), file=out)
 
 
 # --- JSON ----------------------------------------------------------------------------------------
@@ -178,55 +203,54 @@ def _cell(text: str) -> str:
     return one_line(text).translate(_MARKDOWN_CELL)
 
 
-def _findings_table(title: str, group: Sequence[Finding]) -> list[str]:
-    lines = [f"### {title} ({len(group)})", "", "| Where | Rule | What to add | Legal source |", "|---|---|---|---|"]
-    lines += [f"| line {f.location.line}, column {f.location.column}: `{_cell(f.at)}` | `{f.rule}` | "
+def _findings_table(title: str, group: Sequence[Finding], words: Words) -> list[str]:
+    lines = [f"### {title} ({len(group)})", "", words["markdown"]["findings_header"], "|---|---|---|---|"]
+    lines += [f"| {words.where(f.location.line, f.location.column)}: `{_cell(f.at)}` | `{f.rule}` | "
               f"{_cell(f.message)} | {_cell(f.source or '')} |" for f in group]
     return [*lines, ""]
 
 
 def _markdown_report(file: str, valid: bool, problems: Sequence[Problem], findings: Sequence[Finding],
-                     baseline: Baseline | None, out: TextIO) -> None:
-    lines = [f"## Privacy statement check: `{_cell(file)}`", ""]
+                     baseline: Baseline | None, words: Words, out: TextIO) -> None:
+    markdown = words["markdown"]
+    lines = [f"## {str(markdown['title']).format(file=_cell(file))}", ""]
     if not valid:
-        lines += ["The model is not valid, so the completeness rules did not run. Fix these first:", "",
-                  "| Where | Field | Problem |", "|---|---|---|"]
-        lines += [f"| line {p.location.line}, column {p.location.column} | `{_cell(format_path(p.path))}` | "
+        lines += [markdown["invalid"], "", markdown["invalid_header"], "|---|---|---|"]
+        lines += [f"| {words.where(p.location.line, p.location.column)} | `{_cell(format_path(p.path))}` | "
                   f"{_cell(p.message)} |" for p in problems if p.severity == "error"]
         print("\n".join(lines), file=out)
         return
-    counts = count(findings)
-    lines += [f"**{_counts_text(counts)}**" + (f"; **{_cell(baseline.summary(findings))}**" if baseline else ""),
-              ""]
+    lines += [f"**{words.counts(count(findings))}**"
+              + (f"; **{_cell(baseline.summary(findings, words))}**" if baseline else ""), ""]
     flags = _is_new(findings, baseline)
-    new_label = "New " if baseline else ""
     for severity, title in (("error", "errors"), ("warning", "warnings")):
         group = [f for f, new in zip(findings, flags, strict=True)
                  if f.severity == severity and not f.acknowledged and new]
         if group:
-            lines += _findings_table(f"{new_label}{title}".capitalize(), group)
+            lines += _findings_table(markdown[f"new_{title}" if baseline else title], group, words)
     if baseline:
         known = [f for f, new in zip(findings, flags, strict=True) if not f.acknowledged and not new]
         if known:
-            lines += [f"<details><summary>Open before this change, already in {_cell(baseline.revision)} "
-                      f"({len(known)})</summary>", ""]
-            lines += _findings_table("Open before this change", known)
+            summary = str(markdown["known"]).format(revision=_cell(baseline.revision))
+            lines += [f"<details><summary>{summary} ({len(known)})</summary>", ""]
+            lines += _findings_table(markdown["known_title"], known, words)
             lines += ["</details>", ""]
     acknowledged = [f for f in findings if f.acknowledged]
     if acknowledged:
-        lines += [f"### Acknowledged ({len(acknowledged)})", "", "| Where | Rule | Severity | Legal source | Reason |",
+        lines += [f"### {markdown['acknowledged']} ({len(acknowledged)})", "", markdown["acknowledged_header"],
                   "|---|---|---|---|---|"]
-        lines += [f"| line {f.location.line}, column {f.location.column}: `{_cell(f.at)}` | `{f.rule}` | "
-                  f"{f.severity} | {_cell(f.source or '')} | {_cell(f.reason or '')} |" for f in acknowledged]
+        lines += [f"| {words.where(f.location.line, f.location.column)}: `{_cell(f.at)}` | `{f.rule}` | "
+                  f"{words['severities'][f.severity]} | {_cell(f.source or '')} | {_cell(f.reason or '')} |"
+                  for f in acknowledged]
         lines.append("")
     warnings = [p for p in problems if p.severity == "warning"]
     if warnings:
-        lines += [f"### Validation warnings ({len(warnings)})", ""]
-        lines += [f"- line {p.location.line}, column {p.location.column}: `{_cell(format_path(p.path))}`: "
+        lines += [f"### {markdown['validation_warnings']} ({len(warnings)})", ""]
+        lines += [f"- {words.where(p.location.line, p.location.column)}: `{_cell(format_path(p.path))}`: "
                   f"{_cell(p.message)}" for p in warnings]
         lines.append("")
     if not findings and not warnings:
-        lines += ["Nothing to report: the statement says everything the rules check for.", ""]
+        lines += [markdown["nothing"], ""]
     print("\n".join(lines).rstrip("\n"), file=out)
 
 
@@ -236,44 +260,57 @@ def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
     path = model_path(arguments)
     file = str(path)
     # The revision is read first, so a wrong revision is a usage error whatever the model holds.
-    base: bytes | str | None = None  # the model in the revision, or why there is none
+    base: bytes | _NoBase | None = None  # the model in the revision, or why there is none
     if arguments.baseline is not None:
         base = _read_base(arguments.baseline, path)
     policy = read_policy(arguments, path, PROG)
+    words = words_in(policy, arguments.language)
     try:
         loaded = read_model(path, policy, file)
     except InputError as error:
         if arguments.format == "json":
             _json_report(file, False, error.problems, [], None, out)
         elif arguments.format == "markdown":
-            _markdown_report(file, False, error.problems, [], None, out)
+            _markdown_report(file, False, error.problems, [], None, words, out)
         else:
             print_problems(error.problems, out)
-            print(summary(file, error.problems), file=out)
+            errors = sum(problem.severity == "error" for problem in error.problems)
+            print(str(words["invalid"]).format(file=file, errors=words.number("errors", errors),
+                                               warnings=words.number("warnings", len(error.problems) - errors)),
+                  file=out)
         return EXIT_INVALID
-    findings = check(loaded.model, policy)
-    baseline = None if base is None else _baseline(arguments.baseline, base, path, findings, loaded.model, policy)
+    findings = check(loaded.model, policy, arguments.language)
+    baseline = None if base is None else _baseline(arguments.baseline, base, path, findings, loaded.model, policy,
+                                                   words)
     if arguments.format == "json":
         _json_report(file, True, loaded.warnings, findings, baseline, out)
     elif arguments.format == "markdown":
-        _markdown_report(file, True, loaded.warnings, findings, baseline, out)
+        _markdown_report(file, True, loaded.warnings, findings, baseline, words, out)
     else:
-        _text_report(file, findings, loaded.warnings, baseline, policy.catalogue, out)
+        _text_report(file, findings, loaded.warnings, baseline, words, out)
     counts = baseline.new_counts(findings) if baseline else count(findings)
     failing = counts.errors or (arguments.strict and (counts.warnings or loaded.warnings))
     return EXIT_INVALID if failing else EXIT_OK
 
 
-def _read_base(revision: str, path: Path) -> bytes | str:
+@dataclass(frozen=True)
+class _NoBase:
+    """Why the revision has no model to compare with: git's reason, or None for a repository with no
+    commits yet."""
+
+    reason: str | None
+
+
+def _read_base(revision: str, path: Path) -> bytes | _NoBase:
     """The model file in `revision`, or, where the revision has none to compare with, why not."""
     try:
         require_repository(path)
         return read_revision(revision, path)
     except FileNotInRevision as error:
-        return f"{error}"
+        return _NoBase(f"{error}")
     except UnknownRevision as error:
         if error.repository_is_empty:
-            return "the repository has no commits yet"
+            return _NoBase(None)
         raise UsageError(f"{PROG}: {error}") from None
     except NotInRepository as error:
         raise UsageError(f"{PROG}: {error}; run the check without --baseline") from None
@@ -281,16 +318,16 @@ def _read_base(revision: str, path: Path) -> bytes | str:
         raise UsageError(f"{PROG}: {error}") from None
 
 
-def _baseline(revision: str, base: bytes | str, path: Path, findings: Sequence[Finding], model: Model,
-              policy: Policy) -> Baseline:
+def _baseline(revision: str, base: bytes | _NoBase, path: Path, findings: Sequence[Finding], model: Model,
+              policy: Policy, words: Words) -> Baseline:
     all_new = (True,) * len(findings)
-    if isinstance(base, str):
-        return Baseline(revision, all_new, unreadable=f"{base}, so every finding counts as new")
+    if isinstance(base, _NoBase):
+        reason = base.reason if base.reason is not None else str(words["no_commits"])
+        return Baseline(revision, all_new, unreadable=str(words["not_in_revision"]).format(reason=reason))
     try:
         base_model = read_model_bytes(base, revision_name(revision, path), policy).model
     except InputError:
-        return Baseline(revision, all_new,
-                        unreadable=f"the model in {revision} is not valid, so every finding counts as new")
+        return Baseline(revision, all_new, unreadable=str(words["invalid_in_revision"]).format(revision=revision))
     # Entries renamed since the base are matched as the diff matches them, so their gaps stay known.
     renamed = renamed_ids(base_model, model, policy)
     return Baseline(revision, tuple(new_since(findings, model.data, check(base_model, policy), base_model.data,
@@ -307,7 +344,10 @@ def configure(parser: argparse.ArgumentParser, name: str = "check") -> None:
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="text (one finding a line, the default), json (for tools) or markdown "
                              "(for a pull request summary)")
+    parser.add_argument("--language", choices=LANGUAGES, default=RULES_LANGUAGE,
+                        help=f"the language of the report and of the findings' messages (default: {RULES_LANGUAGE})")
     parser.set_defaults(run=command_check)
 
 
-__all__ = ["command_check", "configure", "format_finding", "format_group", "format_place", "grouped"]
+__all__ = ["Words", "command_check", "configure", "format_finding", "format_group", "format_place", "grouped",
+           "words_in"]
