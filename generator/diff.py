@@ -41,7 +41,6 @@ from generator.policy import Policy
 from generator.problems import FieldPath, format_path
 from generator.render import (
     DEFAULT_LANGUAGE,
-    LANGUAGES,
     Renderer,
     escape,
     render_site,
@@ -49,7 +48,14 @@ from generator.render import (
     service_page,
     site_page,
 )
-from generator.translations import SOURCE_LANGUAGE, in_languages, is_text, is_text_schema, translated_languages
+from generator.translations import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    in_languages,
+    is_text,
+    is_text_schema,
+    translated_languages,
+)
 from generator.translations import findings as translation_findings
 from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model, walk
 

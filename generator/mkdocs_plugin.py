@@ -48,7 +48,6 @@ from generator.policy import PolicyError, load_policy
 from generator.problems import InputError
 from generator.render import (
     DEFAULT_LANGUAGE,
-    LANGUAGES,
     STATEMENT_PAGE,
     NavItem,
     NavSection,
@@ -57,6 +56,7 @@ from generator.render import (
     escape,
     render_site,
 )
+from generator.translations import LANGUAGES
 
 log = get_plugin_logger("privacy-statement")
 

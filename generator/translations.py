@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 import yaml
 
@@ -56,7 +56,7 @@ def is_text_schema(properties: Mapping[str, Any]) -> bool:
     return SOURCE_LANGUAGE in properties and set(properties) <= TEXT_KEYS
 
 
-def is_text(value: Any) -> bool:
+def is_text(value: Any) -> TypeGuard[Mapping[str, Any]]:
     """Whether a loaded value is a text of the model: `{en: ..., sv: ..., sv_from: ...}`."""
     return (isinstance(value, Mapping) and isinstance(value.get(SOURCE_LANGUAGE), str)
             and set(value) <= TEXT_KEYS)
@@ -160,8 +160,9 @@ class _Frame:
 
 
 def _scalar(event: yaml.ScalarEvent) -> _Scalar:
-    return _Scalar(event.value, event.start_mark.index, event.end_mark.index, event.start_mark.column,
-                  event.end_mark.column)
+    start, end = event.start_mark, event.end_mark
+    assert start is not None and end is not None  # the parser marks every event it makes
+    return _Scalar(event.value, start.index, end.index, start.column, end.column)
 
 
 def _written_texts(source: str) -> Iterator[_WrittenText]:

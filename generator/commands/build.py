@@ -25,7 +25,8 @@ from generator.diff import describe_changes, renamed_ids
 from generator.history import History, build_date, read_history, skipped_messages
 from generator.pipeline import read_model
 from generator.problems import InputError
-from generator.render import DEFAULT_LANGUAGE, LANGUAGES, render_site
+from generator.render import DEFAULT_LANGUAGE, render_site
+from generator.translations import LANGUAGES
 
 
 def skipped_warnings(history: History, display_name: str) -> list[str]:

@@ -43,8 +43,9 @@ from generator.paths import DEFAULT_MODEL
 from generator.pipeline import LoadedModel, read_model, read_model_bytes
 from generator.policy import Policy
 from generator.problems import InputError, Problem
-from generator.render import DEFAULT_LANGUAGE, LANGUAGES, escape
+from generator.render import DEFAULT_LANGUAGE, escape
 from generator.timeline import build_date, version_problems
+from generator.translations import LANGUAGES
 from generator.validate import Model
 
 PROG = "privacy-statement diff"
