@@ -46,10 +46,12 @@ Lifetime = Duration | Literal["session"]
 
 
 class Text(TypedDict):
-    """A text for readers, one string per language."""
+    """A text for readers, one string per language, and beside a translation a short hash of the
+    English text it was made from (`generator/translations.py`)."""
 
     en: str
     sv: NotRequired[str]
+    sv_from: NotRequired[str]
 
 
 Texts = list[Text]
@@ -339,6 +341,21 @@ class AcknowledgedFinding(TypedDict):
     reason: str
 
 
+class Translation(TypedDict):
+    approved: bool
+
+
+class Translations(TypedDict):
+    sv: NotRequired[Translation]
+
+
+class Languages(TypedDict):
+    """Which language prevails, and the translations of the texts with whether each is approved."""
+
+    prevailing: Literal["en", "sv"]
+    translations: Translations
+
+
 class ModelData(TypedDict):
     """A whole valid model."""
 
@@ -369,6 +386,7 @@ class ModelData(TypedDict):
     automated_decision_making: AutomatedDecisions | None
     legal_references: NotRequired[list[LegalReference]]
     social_media_pages: NotRequired[list[SocialMediaPage]]
+    languages: NotRequired[Languages]
     acknowledged_findings: NotRequired[list[AcknowledgedFinding]]
 
 
