@@ -84,6 +84,7 @@ class PhraseMatch:
 
 
 _WORD_BEFORE = re.compile(r"(\w+)\W*$")
+_WORD_AFTER = re.compile(r"\W*(\w+)")
 
 
 @dataclass(frozen=True)
@@ -103,16 +104,20 @@ class Phrases:
         body = "|".join(f"({_phrase_body(phrase)})" for phrase in ordered)
         return cls(re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE), ordered)
 
-    def find(self, text: str, not_after: frozenset[str] = frozenset()) -> list[PhraseMatch]:
+    def find(self, text: str, not_after: frozenset[str] = frozenset(),
+             not_before: frozenset[str] = frozenset()) -> list[PhraseMatch]:
         """Where `text` uses any of the phrases, as whole words, in order; of overlapping matches the
         one that starts first (then the longest) is kept, and a match right after a word of
-        `not_after` is left out."""
+        `not_after`, or right before a word of `not_before`, is left out."""
         if self.pattern is None:
             return []
         kept: list[PhraseMatch] = []
         for match in self.pattern.finditer(text):
             before = _WORD_BEFORE.search(text, 0, match.start())
             if before and before.group(1).casefold() in not_after:
+                continue
+            after = _WORD_AFTER.match(text, match.end())
+            if after and after.group(1).casefold() in not_before:
                 continue
             phrase = self.ordered[(match.lastindex or 1) - 1]
             occurrence = sum(1 for earlier in phrase_pattern(phrase).finditer(text) if earlier.start() < match.start())
@@ -566,7 +571,8 @@ def vague_wording(context: _Context) -> Iterator[Finding]:
                     for match in retention.get(language, nothing).find(text)]
     for path, language, text in texts_of(context.data):
         not_after = catalogue.vague_wording_not_after.get(language, frozenset())
-        for match in vague.get(language, nothing).find(text, not_after):
+        not_before = catalogue.vague_wording_not_before.get(language, frozenset())
+        for match in vague.get(language, nothing).find(text, not_after, not_before):
             if any(match.start < end and start < match.end for start, end in reported.get(path, ())):
                 continue
             where = context.model.document.locate_in_text(path, phrase_pattern(match.phrase), match.occurrence)

@@ -77,6 +77,7 @@ class Catalogue:
     placeholder_texts: Mapping[str, frozenset[str]] = field(default_factory=dict)
     vague_wording: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     vague_wording_not_after: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    vague_wording_not_before: Mapping[str, frozenset[str]] = field(default_factory=dict)
     marketing_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     direct_marketing_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     consent_categories_needing_consent: frozenset[str] = frozenset()
@@ -137,6 +138,8 @@ def read_catalogue(rules_path: Path, eea: frozenset[str], words: Mapping[str, An
         vague_wording=_phrase_lists(data.get("vague_wording")),
         vague_wording_not_after={language: frozenset(word.casefold() for word in words)
                                  for language, words in (data.get("vague_wording_not_after") or {}).items()},
+        vague_wording_not_before={language: frozenset(word.casefold() for word in words)
+                                  for language, words in (data.get("vague_wording_not_before") or {}).items()},
         marketing_words=_phrase_lists(data.get("marketing_words")),
         direct_marketing_words=_phrase_lists(data.get("direct_marketing_words")),
         consent_categories_needing_consent=frozenset(data.get("consent_categories_needing_consent") or ()),

@@ -231,6 +231,15 @@ def test_a_hedge_granted_to_the_reader_is_not_one(complete_text: str, tmp_path: 
     assert findings_for(text, tmp_path) == []
 
 
+def test_a_hedge_granted_with_the_verb_first_is_not_one_but_we_may_is(complete_text: str, tmp_path: Path) -> None:
+    text = with_purpose(complete_text, "      en: If you object, you may complain.\n"
+                                       "      sv: Om du invänder kan du klaga, och sedan kan vi\n        radera den.\n")
+    findings = findings_for(text, tmp_path)
+    assert [(f.at, f.message.split('"')[1]) for f in findings] == [("trackers[1].purpose.sv", "kan")]
+    assert [(f.location.line, f.location.column) for f in findings] == [
+        position(text, "      sv: Om du", "kan vi")]
+
+
 def test_hedges_are_matched_per_language(complete_text: str, tmp_path: Path) -> None:
     text = with_purpose(complete_text, "      en: Counts visits (kan, såsom) and pages read.\n"
                                        "      sv: Räknar besök och kan räkna\n        lästa sidor, till\n"
