@@ -31,6 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import config_options, load_config
 from mkdocs.config.base import Config
@@ -55,6 +56,7 @@ from generator.render import (
     RenderedSite,
     escape,
     render_site,
+    theme_bytecode_cache,
 )
 from generator.translations import LANGUAGES
 
@@ -316,6 +318,10 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignor
                                 inclusion=InclusionLevel.INCLUDED if path == HOME_PAGE else InclusionLevel.NOT_IN_NAV)
                  for path in sorted({HOME_PAGE, STATEMENT_PAGE} | hand_written | self.page_paths)]
         return Files([*kept, *pages])
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        env.bytecode_cache = theme_bytecode_cache(env)
+        return env
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in self.watched:

@@ -198,6 +198,22 @@ def _bytecode_cache(options: Mapping[str, Any]) -> jinja2.BytecodeCache | None:
         return None
 
 
+# What Jinja's compiled code depends on besides the template's source, for the cache's file names.
+_COMPILE_OPTIONS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+                    "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+                    "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized",
+                    "autoescape", "finalize", "is_async")
+
+
+def theme_bytecode_cache(environment: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """The same cache for a site theme's environment, whose templates (Material's are some eighty)
+    MkDocs compiles afresh in every build, for each language: that took about a third of a build of
+    the real model. Keyed like the statement's by the environment's compile options and extensions."""
+    options: dict[str, Any] = {name: getattr(environment, name) for name in _COMPILE_OPTIONS}
+    options["extensions"] = tuple(sorted(environment.extensions))
+    return _bytecode_cache(options)
+
+
 class SectionCounter:
     """Numbers the statement's sections as the template emits them, so numbering cannot break."""
 

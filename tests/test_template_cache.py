@@ -10,13 +10,16 @@ from pathlib import Path
 import jinja2
 import pytest
 from conftest import POLICY
+from mkdocs.config import load_config
+from mkdocs.structure.files import Files
 
 from generator.load import load_file
 from generator.policy import load_policy
-from generator.render import render_site
+from generator.render import render_site, theme_bytecode_cache
 from generator.validate import validate
 
 COMPLETE = Path(__file__).parent / "fixtures" / "complete.yaml"
+PROJECT_CONFIG = Path(__file__).resolve().parents[1] / "mkdocs.yml"
 
 
 @pytest.fixture
@@ -80,3 +83,32 @@ def test_a_build_without_a_writable_cache_still_builds(tmp_path: Path, monkeypat
     unwritable.write_text("", encoding="utf-8")
     monkeypatch.setattr("tempfile.tempdir", str(unwritable))  # where the cache would be: a file
     assert _markdown(render_site(model, load_policy(_policy_copy(tmp_path / "b")))) == expected
+
+
+def _theme_environment(plugin_config: Path) -> jinja2.Environment:
+    """The theme's environment as MkDocs makes it for a build, after the plugins' `env` event."""
+    config = load_config(str(plugin_config))
+    environment = config.theme.get_env()
+    return config.plugins.on_env(environment, config=config, files=Files([]))
+
+
+def test_the_themes_templates_are_compiled_once_across_builds(compiled: list[str]) -> None:
+    project = PROJECT_CONFIG
+    first = _theme_environment(project)
+    assert isinstance(first.bytecode_cache, jinja2.FileSystemBytecodeCache)
+    page = first.get_template("main.html")
+    compiled.clear()
+    again = _theme_environment(project)  # the next build's environment (or the other language's)
+    assert again.get_template("main.html").filename == page.filename
+    assert compiled == []
+
+
+def test_a_theme_environment_with_other_options_is_not_served_anothers_code() -> None:
+    project = PROJECT_CONFIG
+    plain = _theme_environment(project)
+    other = _theme_environment(project)
+    other.trim_blocks = True
+    plain_cache, other_cache = theme_bytecode_cache(plain), theme_bytecode_cache(other)
+    assert isinstance(plain_cache, jinja2.FileSystemBytecodeCache)
+    assert isinstance(other_cache, jinja2.FileSystemBytecodeCache)
+    assert plain_cache.pattern != other_cache.pattern
