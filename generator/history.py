@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Literal
 
 from generator.git import FileHistory, HistoryError, file_history
+from generator.load import PartCache
 from generator.pipeline import read_model_bytes
 from generator.policy import Policy
 from generator.problems import InputError, Problem
@@ -104,6 +105,9 @@ def skipped_messages(history: History, display_name: str) -> list[str]:
 # --- the history the site shows --------------------------------------------------------------------
 
 _MODELS: dict[tuple[str, str], Model | None] = {}  # by (blob id, schema digest): None when invalid
+# The top-level fields of the revisions read so far, by their text: a new version changes a field or
+# two, and only those are parsed (bounded by the characters it holds; see generator.load.PartCache).
+_PARTS = PartCache()
 
 
 def _schema_digest(policy: Policy) -> str:
@@ -116,7 +120,7 @@ def _validated(blob: str, commit: str, history: FileHistory, display_name: str, 
     if cache_key not in _MODELS:
         try:
             _MODELS[cache_key] = read_model_bytes(history.contents[blob], f"{display_name}@{commit[:12]}",
-                                                  policy).model
+                                                  policy, _PARTS).model
         except InputError:
             _MODELS[cache_key] = None
     return _MODELS[cache_key]

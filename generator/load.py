@@ -14,6 +14,7 @@ zero-width characters, each located where it stands. Every text (a mapping of la
 
 from __future__ import annotations
 
+import marshal
 import re
 import unicodedata
 from bisect import bisect_right
@@ -370,6 +371,9 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.values = 0
         self.documents = 0
+        # Whether any value carries an explicit tag (`!!str`, `!`): load_text_by_parts then reads the
+        # whole file at once, keeping its split to the plainest files.
+        self.tagged = False
         self.scalars: list[_Scalar] = []
 
     def error(self, location: Location, path: FieldPath, message: str) -> None:
@@ -589,6 +593,8 @@ class _Builder:
                     stopped = True
                     continue
                 # A field name is the text as written: `null:` or `1e3:` name fields "null" and "1e3".
+                if event.tag is not None:
+                    self.tagged = True
                 plain_key = in_key and event.tag in (None, "!")
                 value = event.value if plain_key else self.scalar(event, path)
                 in_flow_mapping = bool(stack) and stack[-1].flow and isinstance(stack[-1].container, dict)
@@ -628,6 +634,8 @@ class _Builder:
                     self.error(where, path[:2], f"values are nested more than {MAX_DEPTH} levels deep")
                     stopped = True
                     continue
+                if event.tag is not None:
+                    self.tagged = True
                 expected = f"{_TAG}map" if isinstance(event, yaml.MappingStartEvent) else f"{_TAG}seq"
                 if event.tag not in (None, "!", expected):
                     self.error(where, path,
@@ -743,6 +751,11 @@ def _refused_problems(text: str, file: str, scalars: list[_Scalar]) -> list[Prob
 
 def load_text(text: str, file: str) -> Document:
     """Parse `text` (already decoded) into a Document, or raise InputError with every problem."""
+    return _load(text, file)[0]
+
+
+def _load(text: str, file: str) -> tuple[Document, _Builder]:
+    """load_text, with the builder that read the text (what load_text_by_parts asks of a part)."""
     text = text.removeprefix("\ufeff")  # a byte order mark, at the start only
     parsed = _OLD_LINE_BREAK.sub("\ufffd", text)
     builder = _Builder(file, parsed)
@@ -772,7 +785,7 @@ def load_text(text: str, file: str) -> Document:
         raise InputError([Problem(file, builder.value_locations.get((), Location(1, 1)), (),
                                   f"the top level must be a mapping of fields (such as "
                                   f"`version: ...`), but the file holds {kind}")])
-    return Document(file, root, builder.value_locations, builder.key_locations, builder.text_sources)
+    return Document(file, root, builder.value_locations, builder.key_locations, builder.text_sources), builder
 
 
 def get_path(data: Any, path: FieldPath) -> Any:
@@ -811,5 +824,160 @@ def load_bytes(raw: bytes, file: str) -> Document:
     return load_text(_decode(raw, file), file)
 
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "Document", "format_path", "get_path", "is_visible",
-           "load_bytes", "load_file", "load_text", "normalise_text", "text_languages"]
+# --- reading a file part by part (the version history) -----------------------------------------------
+#
+# The revisions of a model in git differ in a part or two each: a history of 200 versions read whole
+# parsed the same fields 200 times. load_text_by_parts splits the file at its top-level fields, loads
+# each field's lines with load_text (every rule above applies to every character of them), keeps what
+# it loaded by the field's exact text, and puts the fields together as load_text would have read them.
+# Whenever the split is not plainly the same reading as the whole file's, the whole file is read.
+
+# A line that starts a top-level field: a plain name at column 0, a colon, then a space or the end of
+# the line. Anything else at column 0 but a comment, an empty line or a list item ('---', '...', '%',
+# a quoted or `? ` key, '{', '[', a tab, an anchor, an alias, a tag) and the whole file is read at once.
+_TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: |$)")
+# Each line whose first character is not a space, a '#' or its line break, and that is not a list
+# item: `- ` at column 0 is an item of the field above (PyYAML writes a field's list so, unindented),
+# read with that field's lines (where it is not, that part is an error, and the whole file is read).
+# Searched for in the text after a line break, the line's text in group 1 (a pattern that starts
+# with the line break is searched for several times faster than one starting with ^).
+_AT_COLUMN_0 = re.compile(r"\n(?!- |-\n|-$)([^ #\n][^\n]*)")
+
+
+@dataclass
+class _Part:
+    """A top-level field loaded on its own: its value and locations as they stand `at` lines below
+    the part's own first line (moved, in place, to where the latest file using it has it)."""
+
+    value: bytes  # marshalled, so that every Document gets its own copy, as from load_text
+    values: int  # what _Builder.count counted: the value, its field name and the part's own mapping
+    at: int
+    root: Location  # where the part's own mapping starts (the file's, when it is the first part)
+    value_locations: dict[FieldPath, Location]  # without the part's own mapping
+    key_locations: dict[FieldPath, Location]
+    text_sources: dict[FieldPath, tuple[Location, str, str | None]]
+
+    def move(self, at: int) -> None:
+        if at == self.at:
+            return
+        by = at - self.at
+        self.root = Location(self.root.line + by, self.root.column)
+        self.value_locations = {path: Location(where.line + by, where.column)
+                                for path, where in self.value_locations.items()}
+        self.key_locations = {path: Location(where.line + by, where.column)
+                              for path, where in self.key_locations.items()}
+        self.text_sources = {path: (Location(where.line + by, where.column), source, style)
+                             for path, (where, source, style) in self.text_sources.items()}
+        self.at = at
+
+
+class PartCache:
+    """The top-level fields load_text_by_parts has loaded, by their exact text (None for a field that
+    does not load on its own). Bounded: once the texts held pass `limit` characters, the fields used
+    least recently are dropped (what a field holds is about ten times its text: locations and
+    value), so a history's parts stay while an unbounded number of revisions pass through."""
+
+    def __init__(self, limit: int = 2 * MAX_BYTES) -> None:
+        self.limit = limit
+        self.parts: dict[str, _Part | None] = {}
+        self.size = 0  # characters of the texts held
+        self.parsed = 0  # fields loaded so far (what the cache saves is counted by this, not timed)
+        self.whole = 0  # files read whole, with load_text
+
+    def part(self, source: str, name: str, file: str) -> _Part | None:
+        if source in self.parts:
+            found = self.parts.pop(source)  # put back below, as the most recently used
+        else:
+            found = _load_part(source, name, file)
+            self.parsed += 1
+            self.size += len(source)
+        self.parts[source] = found
+        while self.size > self.limit and self.parts:
+            oldest = next(iter(self.parts))
+            del self.parts[oldest]
+            self.size -= len(oldest)
+        return found
+
+
+def _load_part(source: str, name: str, file: str) -> _Part | None:
+    try:
+        document, builder = _load(source, file)
+    except InputError:
+        return None  # the whole file is read then: its errors are those of the whole
+    # An alias could stand for a value of another part (and anchors make one value several); a
+    # tag, any at all, keeps the file to the whole reading as well.
+    if builder.anchors or builder.tagged or list(document.data) != [name]:
+        return None
+    value_locations = dict(document.value_locations)
+    root = value_locations.pop(())
+    return _Part(marshal.dumps(document.data[name]), builder.values, 0, root, value_locations,
+                 document.key_locations, document.text_sources)
+
+
+def _split(text: str) -> list[tuple[str, int, str]] | None:
+    """Each top-level field of the file: its name, the line it starts at (from 0) and its text, up
+    to the next field's line (the first also holds the comments and empty lines above it). None when
+    the file does not plainly split there."""
+    if "\r" in text:  # a line break the split would not see; rare enough to read whole
+        return None
+    starts: list[tuple[str, int]] = []
+    for found in _AT_COLUMN_0.finditer("\n" + text):  # the first line too
+        key = _TOP_KEY.match(found.group(1))
+        if key is None:
+            return None
+        starts.append((key.group(1), found.start()))  # where the line starts in `text`
+    if not starts or len({name for name, _ in starts}) != len(starts):
+        return None  # an empty file, or a repeated field: the whole file's error says which
+    parts = []
+    line = begin = 0
+    for number, (name, _) in enumerate(starts):
+        end = starts[number + 1][1] if number + 1 < len(starts) else len(text)
+        source = text[begin:end]
+        parts.append((name, line, source))
+        line += source.count("\n")
+        begin = end
+    return parts
+
+
+def load_text_by_parts(text: str, file: str, cache: PartCache) -> Document:
+    """As load_text, reading only the top-level fields `cache` does not hold yet (for the revisions of
+    the version history, which share most of their fields): the same Document, or the same errors."""
+    text = text.removeprefix("\ufeff")
+    split = _split(text)
+    parts = []
+    for name, at, source in split or ():
+        part = cache.part(source, name, file)
+        if part is None:
+            break
+        parts.append((name, at, part))
+    # The whole file is held to the loader's limits: its values are counted as load_text counts them
+    # (its own mapping once, each part's value and field name); the depth of a value, and so
+    # MAX_DEPTH, is the same in its part as in the file.
+    if split is None or len(parts) < len(split) or 1 + sum(part.values - 1 for _, _, part in parts) > MAX_VALUES:
+        cache.whole += 1
+        return load_text(text, file)
+    data: dict[str, Any] = {}
+    value_locations: dict[FieldPath, Location] = {}
+    key_locations: dict[FieldPath, Location] = {}
+    text_sources: dict[FieldPath, tuple[Location, str, str | None]] = {}
+    for name, at, part in parts:
+        part.move(at)
+        if not value_locations:  # the file's mapping starts where its first part's does
+            value_locations[()] = part.root
+        data[name] = marshal.loads(part.value)
+        value_locations.update(part.value_locations)
+        key_locations.update(part.key_locations)
+        text_sources.update(part.text_sources)
+    return Document(file, data, value_locations, key_locations, text_sources)
+
+
+def load_bytes_by_parts(raw: bytes, file: str, cache: PartCache) -> Document:
+    """As load_bytes, by parts (see load_text_by_parts)."""
+    if len(raw) > MAX_BYTES:
+        return load_bytes(raw, file)  # which refuses it
+    return load_text_by_parts(_decode(raw, file), file, cache)
+
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "Document", "PartCache", "format_path", "get_path",
+           "is_visible", "load_bytes", "load_bytes_by_parts", "load_file", "load_text", "load_text_by_parts",
+           "normalise_text", "text_languages"]
