@@ -19,7 +19,10 @@ The rules and the replay of the commits are generator.timeline's. Reading is che
 be: git runs a fixed number of times (see generator.git), each distinct content is read once, a
 revision's version and date are read from the first events of its YAML, and only the last commit
 of each version is fully validated, each content once per process (a cache by blob id, which
-`mkdocs serve` keeps across rebuilds while the schema stays the same).
+`mkdocs serve` keeps across rebuilds while the schema stays the same). A revision is loaded field
+by field (generator.load.load_bytes_by_parts: the Document, or the errors, of loading it whole),
+each top-level field's text parsed once per process: a new version mostly changes a field or two,
+and only those are parsed again (a cache by the field's text, bounded by the characters it holds).
 """
 
 from __future__ import annotations
