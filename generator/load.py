@@ -944,8 +944,7 @@ def _split(text: str) -> list[tuple[str, int, str]] | None:
 def load_text_by_parts(text: str, file: str, cache: PartCache) -> Document:
     """As load_text, reading only the top-level fields `cache` does not hold yet (for the revisions of
     the version history, which share most of their fields): the same Document, or the same errors."""
-    text = text.removeprefix("\ufeff")
-    split = _split(text)
+    split = _split(text.removeprefix("\ufeff"))  # as load_text, which is given `text` as it is
     parts = []
     for name, at, source in split or ():
         part = cache.part(source, name, file)

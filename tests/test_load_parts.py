@@ -195,6 +195,7 @@ FALLBACKS = {
     "a merge key": "version: 1\nother:\n  <<: {a: 1}\n",
     "a long number": f"version: 1\nother: {'9' * 200}\n",
     "a text with nothing to see": "version: 1\nother: {en: '\u2800'}\n",
+    "two byte order marks": "\ufeff\ufeffversion: 1\nother: 2\n",
     "too deep": "version: 1\nother: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n",
 }
 
