@@ -39,6 +39,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
                           "upgrade the model file to the current schema version, keeping values and comments"),
     "translations": Subcommand("generator.commands.translations",
                                "mark each translation as made from its English text as it is now"),
+    "export": Subcommand("generator.commands.export",
+                         "write one of the model's other outputs: JSON, records of processing, cookie lists, ..."),
 }
 
 

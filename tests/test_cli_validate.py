@@ -190,7 +190,7 @@ def test_an_unknown_command_far_from_all_lists_them(cli: Cli) -> None:
     result = cli("publish")
     assert result.code == 2
     assert result.stderr == ("privacy-statement: unknown command 'publish' "
-                             "(commands: validate, schema, check, build, diff, migrate, translations)\n")
+                             "(commands: validate, schema, check, build, diff, migrate, translations, export)\n")
 
 
 @pytest.mark.parametrize("arguments", [

@@ -1,0 +1,54 @@
+"""The stage after check: the model's other outputs, each a pure function from a valid model (and the
+policy's wording) to bytes. One module per format; this one names them and says what each needs.
+
+A format's module is imported only when it is used, so `export --format json` never loads the PDF
+engine. Every output is deterministic: the same model and policy give the same bytes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator.exports.common import Request
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str  # the module under generator/exports/ whose `function` makes it
+    function: str
+    extension: str
+    help: str
+    per_site: bool = False  # made for one site (--site ID)
+    per_service: bool = False  # made for one service where one is named (--service ID)
+    by_language: bool = True  # whether the output depends on the language
+
+    def make(self) -> Callable[[Request], bytes]:
+        maker: Callable[[Request], bytes] = getattr(importlib.import_module(self.module), self.function)
+        return maker
+
+
+FORMATS: dict[str, Format] = {
+    fmt.name: fmt for fmt in (
+        Format("json", "generator.exports.normalised", "export_json", "json",
+               "the whole model, normalised: every field present, references resolved", by_language=False),
+        Format("json-schema", "generator.exports.normalised", "export_json_schema", "json",
+               "the JSON Schema of the json format", by_language=False),
+        Format("ropa-csv", "generator.exports.records", "export_controller_record", "csv",
+               "the record of processing activities (GDPR Art. 30(1)), one row per purpose"),
+        Format("ropa-processor-csv", "generator.exports.records", "export_processor_record", "csv",
+               "the processor's record (GDPR Art. 30(2)), one row per service"),
+        Format("cookies-csv", "generator.exports.cookies", "export_cookie_list", "csv",
+               "a site's cookies in the Open Cookie Database's columns", per_site=True),
+    )
+}
+
+
+def export(request: Request, name: str) -> bytes:
+    """The bytes of format `name` for `request`."""
+    return FORMATS[name].make()(request)
+
+
+__all__ = ["FORMATS", "Format", "Request", "export"]
