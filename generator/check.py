@@ -360,6 +360,15 @@ def source_public(context: _Context) -> Iterator[Finding]:
             yield context.finding("source-public", ("sources", number, "public"), source=source["id"])
 
 
+@checks("taxonomy-unmapped")
+def taxonomy_unmapped(context: _Context) -> Iterator[Finding]:
+    for collection in ("data_categories", "data_subjects", "purposes"):
+        for number, entry in context.entries(collection):
+            if entry.get("fides") is None:
+                variant = None if collection == "data_categories" else collection
+                yield context.finding("taxonomy-unmapped", (collection, number), variant=variant, entry=entry["id"])
+
+
 @checks("provision-requirement")
 def provision(context: _Context) -> Iterator[Finding]:
     choices = context.choices("$defs", "provision", "properties", "requirement")

@@ -306,6 +306,8 @@ BREAKS = [
             "      en: Counts visits and, where\n        possible, the pages read.\n"),),
           "trackers[1].purpose.en", ("      en: Counts visits", "where", "  - id: site-statistics"),
           ('"where possible"', "(\"Counts visits and, where possible, the pages read.\")")),
+    Break("taxonomy-unmapped", "warning", (("    fides: [user.health_and_medical]\n", ""),),
+          "data_categories[3]", ("  - id: accommodation-needs", "id"), ('"accommodation-needs"', "`fides:`")),
     *(Break(f"processor-appendix-{name.replace('_', '-')}", "error",
             ((f"    {name}:{value}\n", f"    {name}: null\n"),), f"services[0].{name}",
             (f"    {name}: null", "null"), ('"hosted-accounting"', f"`{name}: null`"))

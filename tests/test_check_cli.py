@@ -158,7 +158,8 @@ def test_a_model_that_does_not_validate_is_reported_as_validate_reports_it(
 
 
 def test_validation_warnings_are_shown_and_fail_with_strict(cli: Cli, complete_text: str, tmp_path: Path) -> None:
-    unused = "  - id: unused-category\n    name: {en: Unused}\n    description: {en: Nothing uses it.}\n"
+    unused = ("  - id: unused-category\n    name: {en: Unused}\n    description: {en: Nothing uses it.}\n"
+              "    fides: [user]\n")
     path = model_file(tmp_path, edited(complete_text, "\nsensitive_data:\n", f"{unused}\nsensitive_data:\n"))
     result = cli("check", path)
     assert result.code == 0

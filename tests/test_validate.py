@@ -186,8 +186,9 @@ def test_no_unused_warnings_while_the_references_cannot_be_read() -> None:
 
 def test_reference_of_the_wrong_type_is_one_error() -> None:
     text = edited(real_text(), "    data_subjects: [job-seekers]\n", "    data_subjects: [7]\n")
+    line = text.splitlines().index("    data_subjects: [7]") + 1  # where the editor put it
     assert lines(validate_text(text)) == [
-        "model.yaml:334:21: purposes[12].data_subjects[0]: expected text, found the number 7; put the value in "
+        f"model.yaml:{line}:21: purposes[12].data_subjects[0]: expected text, found the number 7; put the value in "
         "quotes to make it text"
     ]
 
@@ -259,8 +260,9 @@ def test_legal_basis_enum_suggests_and_lists_all_six() -> None:
                                "  # GAP\n  - id: respond-to-requests\n",
                   "      - basis: legitimate interest\n    retention: [necessary-for-purpose]\n    provision: null"
                   "  # GAP\n  - id: respond-to-requests\n")
+    line = text.splitlines().index("      - basis: legitimate interest") + 1
     assert lines(validate_text(text)) == [
-        'model.yaml:274:16: purposes[5].legal_bases[0].basis: the text "legitimate interest" is not allowed here. '
+        f'model.yaml:{line}:16: purposes[5].legal_bases[0].basis: the text "legitimate interest" is not allowed here. '
         'Did you mean "legitimate-interests"? Allowed: "consent", "contract", "legal-obligation", "vital-interests", '
         '"public-task", "legitimate-interests".'
     ]

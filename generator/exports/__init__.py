@@ -42,6 +42,10 @@ FORMATS: dict[str, Format] = {
                "the processor's record (GDPR Art. 30(2)), one row per service"),
         Format("cookies-csv", "generator.exports.cookies", "export_cookie_list", "csv",
                "a site's cookies in the Open Cookie Database's columns", per_site=True),
+        Format("dpv", "generator.exports.dpv", "export_dpv", "jsonld",
+               "the record of processing as JSON-LD in the W3C Data Privacy Vocabulary 2.3", by_language=False),
+        Format("fides", "generator.exports.fides", "export_fides", "yml",
+               "a Fides system manifest (fideslang 3), written as JSON"),
     )
 }
 

@@ -13,9 +13,11 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from generator.load import load_file
 from generator.render import Renderer, listed, renderer_for
 from generator.validate import Model
 
@@ -36,6 +38,16 @@ class Request:
     # The section's rendered pages in this language, by path within the section ("index.md",
     # "services/ID.md"), where they are at hand; the formats that need them render them otherwise.
     pages: Mapping[str, str] = field(default_factory=dict)
+
+
+MAPPINGS_FILE = "exports.yaml"
+
+
+@cache
+def mappings(policy: Path) -> dict[str, Any]:
+    """policy/exports.yaml: how the model's closed lists map onto the other vocabularies."""
+    data: dict[str, Any] = load_file(policy / MAPPINGS_FILE).data
+    return data
 
 
 class Words:
@@ -142,4 +154,4 @@ def json_bytes(value: object) -> bytes:
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n").encode("utf-8")
 
 
-__all__ = ["Request", "Words", "csv_bytes", "json_bytes", "spreadsheet_cell"]
+__all__ = ["MAPPINGS_FILE", "Request", "Words", "csv_bytes", "json_bytes", "mappings", "spreadsheet_cell"]
