@@ -44,6 +44,9 @@ FORMATS: dict[str, Format] = {
                "a site's cookies in the Open Cookie Database's columns", per_site=True),
         Format("dpv", "generator.exports.dpv", "export_dpv", "jsonld",
                "the record of processing as JSON-LD in the W3C Data Privacy Vocabulary 2.3", by_language=False),
+        Format("consent", "generator.exports.consent", "export_consent", "js",
+               "a site's consent banner: a configuration for vanilla-cookieconsent v3, with Google Consent Mode v2 "
+               "signals", per_site=True),
         Format("fides", "generator.exports.fides", "export_fides", "yml",
                "a Fides system manifest (fideslang 3), written as JSON"),
     )
