@@ -17,14 +17,12 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import REAL_MODEL, CliResult, run_script
+from conftest import POLICY, REAL_MODEL, CliResult, run_script
 from injection import PAYLOAD, injection_model_text
 
 from generator.exports import FORMATS, Request, export
 from generator.exports.cookies import name_prefix
-from generator.paths import POLICY_DIR
 from generator.pipeline import read_model
-from generator.render import load_texts
 from generator.validate import Model
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -33,7 +31,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def model_at(path: Path) -> Model:
-    return read_model(path).model
+    return read_model(path, POLICY).model
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +52,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Model:
 
 
 def made(model: Model, name: str, language: str = "en", **options: Any) -> bytes:
-    return export(Request(model, POLICY_DIR, language, **options), name)
+    return export(Request(model, POLICY, language, **options), name)
 
 
 def rows_of(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
@@ -68,7 +66,7 @@ def rows_of(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def words(language: str = "en") -> dict[str, Any]:
-    return load_texts(POLICY_DIR, language)["exports"]
+    return dict(POLICY.texts_in(language)["exports"])
 
 
 # --- json -----------------------------------------------------------------------------------------

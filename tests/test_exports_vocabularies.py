@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from conftest import REAL_MODEL
+from conftest import POLICY, REAL_MODEL
 from fideslang import DEFAULT_TAXONOMY
 from fideslang.models import Taxonomy
 from test_exports import GROUP, made, model_at
 
 from generator.check import check
-from generator.validate import Model, load_schema
+from generator.validate import Model
 
 DPV_TERMS = Path(__file__).resolve().parent / "fixtures" / "dpv" / "terms-2.3.txt"
 NAMESPACES = {
@@ -48,7 +48,7 @@ def taxonomy_keys(kind: str) -> set[str]:
 # --- fides -------------------------------------------------------------------------------------------
 
 def test_the_schema_offers_exactly_fideslangs_default_taxonomy() -> None:
-    defs = load_schema()["$defs"]
+    defs = POLICY.schema["$defs"]
     assert set(defs["fides_data_category"]["enum"]) == taxonomy_keys("data_category")
     assert set(defs["fides_data_subject"]["enum"]) == taxonomy_keys("data_subject")
     assert set(defs["fides_data_use"]["enum"]) == taxonomy_keys("data_use")
@@ -104,7 +104,7 @@ def test_an_unmapped_purpose_is_left_out_of_the_manifest_and_check_warns(tmp_pat
     model = model_at(path)
     uses = [d.data_use for system in manifest(model).system for d in system.privacy_declarations]
     assert "marketing.communications.email" not in uses
-    findings = check(model)
+    findings = check(model, POLICY)
     assert [(f.rule, f.severity, f.at) for f in findings] == [("taxonomy-unmapped", "warning", "purposes[3]")]
     assert 'the purpose "newsletter" has no data use in the Fides taxonomy' in findings[0].message
 

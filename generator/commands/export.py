@@ -20,12 +20,14 @@ from generator.commands.common import (
     PROG,
     UsageError,
     add_model_argument,
+    add_policy_argument,
     model_path,
     print_problems,
+    read_policy,
 )
 from generator.exports import FORMATS, Format, Request, export
-from generator.paths import POLICY_DIR
 from generator.pipeline import read_model
+from generator.policy import Policy
 from generator.problems import InputError, closest
 from generator.render import DEFAULT_LANGUAGE, LANGUAGES
 from generator.validate import Model
@@ -47,7 +49,7 @@ def _entry(model: Model, collection: str, option: str, given: str | None) -> str
     return given
 
 
-def _request(arguments: argparse.Namespace, model: Model, fmt: Format) -> Request:
+def _request(arguments: argparse.Namespace, model: Model, policy: Policy, fmt: Format) -> Request:
     if arguments.site is not None and not fmt.per_site:
         raise UsageError(f"{COMMAND}: --format {fmt.name} is not made per site; leave out --site")
     if arguments.service is not None and not fmt.per_service:
@@ -57,7 +59,7 @@ def _request(arguments: argparse.Namespace, model: Model, fmt: Format) -> Reques
         known = ", ".join(model.index["sites"])
         raise UsageError(f"{COMMAND}: --format {fmt.name} is made per site: name one with --site ID (sites: {known})")
     service = _entry(model, "services", "--service", arguments.service)
-    return Request(model, POLICY_DIR, arguments.language, site=site, service=service)
+    return Request(model, policy, arguments.language, site=site, service=service)
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -84,13 +86,14 @@ def command_export(arguments: argparse.Namespace, out: TextIO) -> int:
     binary = fmt.extension == "pdf"
     if binary and arguments.out is None and (not hasattr(out, "buffer") or out.isatty()):
         raise UsageError(f"{COMMAND}: --format {fmt.name} is binary: write it to a file with --out FILE")
+    policy = read_policy(arguments, path)
     try:
-        loaded = read_model(path)
+        loaded = read_model(path, policy)
     except InputError as error:
         print_problems(error.problems, out)
         print(f"{path}: not exported: the model is not valid", file=out)
         return EXIT_INVALID
-    content = export(_request(arguments, loaded.model, fmt), fmt.name)
+    content = export(_request(arguments, loaded.model, policy, fmt), fmt.name)
     if arguments.out is not None:
         try:
             _write(Path(arguments.out), content)
@@ -110,6 +113,7 @@ def command_export(arguments: argparse.Namespace, out: TextIO) -> int:
 
 def configure(parser: argparse.ArgumentParser, name: str = "export") -> None:
     add_model_argument(parser)
+    add_policy_argument(parser)
     formats = "; ".join(f"{fmt.name}: {fmt.help}" for fmt in FORMATS.values())
     parser.add_argument("--format", required=True, choices=list(FORMATS), metavar="FORMAT",
                         help=f"what to write ({formats})")

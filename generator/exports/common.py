@@ -13,11 +13,10 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from generator.load import load_file
+from generator.policy import Policy
 from generator.render import Renderer, listed, renderer_for
 from generator.validate import Model
 
@@ -31,7 +30,7 @@ class Request:
     """What one export is made from."""
 
     model: Model
-    policy: Path
+    policy: Policy
     language: str
     site: str | None = None  # the site, for the formats made per site
     service: str | None = None  # the service, for the formats that can be made per service
@@ -43,22 +42,26 @@ class Request:
 MAPPINGS_FILE = "exports.yaml"
 
 
-@cache
-def mappings(policy: Path) -> dict[str, Any]:
-    """policy/exports.yaml: how the model's closed lists map onto the other vocabularies."""
-    data: dict[str, Any] = load_file(policy / MAPPINGS_FILE).data
-    return data
+def mappings(policy: Policy) -> dict[str, Any]:
+    """policy/exports.yaml: how the model's closed lists map onto the other vocabularies (read once
+    per policy)."""
+
+    def read() -> dict[str, Any]:
+        data: dict[str, Any] = load_file(policy.folder / MAPPINGS_FILE).data
+        return data
+
+    return policy.derived(("exports", MAPPINGS_FILE), read)
 
 
 class Words:
     """One language's wording for the exports, with the renderer's dates, durations and countries."""
 
-    def __init__(self, policy: Path, language: str) -> None:
+    def __init__(self, policy: Policy, language: str) -> None:
         self.language = language
         self.renderer: Renderer = renderer_for(policy, language)
         self.texts: Mapping[str, Any] = self.renderer.texts
         self.exports: Mapping[str, Any] = self.texts["exports"]
-        self.eea = self.renderer.eea
+        self.eea = policy.eea
 
     @property
     def not_stated(self) -> str:

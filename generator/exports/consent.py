@@ -1,6 +1,6 @@
 """`consent`: a site's consent banner, as a configuration for orestbida's vanilla-cookieconsent v3.
 
-An ES module (policy/templates/consent.js.j2) whose default export is the banner's configuration:
+An ES module (`MODULE`) whose default export is the banner's configuration:
 the site's consent categories (strictly necessary always on), each with its trackers as services
 and the cookies to clear (`autoClear`) when consent is refused or withdrawn, and a preferences
 modal with a table of each category's cookies; in every language of the policy (a model text the
@@ -19,13 +19,64 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import jinja2
-
 from generator.exports.common import Request, Words, json_bytes, mappings
+from generator.policy import Policy
 from generator.render import LANGUAGES, listed
 from generator.validate import SELF_PROVIDER, Model
 
-TEMPLATE = "consent.js.j2"
+# The module around the configuration: code, not wording; @CONFIG@ and @CONSENT_MODE@ become JSON.
+MODULE = """\
+// The configuration of the consent banner (orestbida's vanilla-cookieconsent v3) for one site, made
+// by `privacy-statement export --format consent` from the privacy statement's model; do not edit.
+//
+//   import config, { consentModeDefaults } from "./consent.js";
+//   consentModeDefaults();  // before Google's tags load: every Consent Mode signal denied
+//   CookieConsent.run(config);
+//
+// Every text is HTML-escaped, as the banner shows texts as HTML. Cookies whose names vary are
+// cleared by their pattern.
+const config = @CONFIG@;
+const consentMode = @CONSENT_MODE@;
+
+for (const category of Object.values(config.categories)) {
+  for (const cookie of (category.autoClear && category.autoClear.cookies) || []) {
+    if (cookie.pattern) {
+      cookie.name = new RegExp(cookie.pattern);
+      delete cookie.pattern;
+    }
+  }
+}
+
+// Google Consent Mode v2: the signals the visitor's accepted categories grant.
+function consentModeSignals(categories) {
+  const signals = Object.assign({}, consentMode.default);
+  for (const category of categories) {
+    for (const signal of consentMode.categories[category] || []) {
+      signals[signal] = "granted";
+    }
+  }
+  return signals;
+}
+
+function consentModeDefaults() {
+  if (consentMode && typeof window.gtag === "function") {
+    window.gtag("consent", "default", consentMode.default);
+  }
+}
+
+if (consentMode) {
+  const update = ({ cookie }) => {
+    if (typeof window.gtag === "function") {
+      window.gtag("consent", "update", consentModeSignals(cookie.categories));
+    }
+  };
+  config.onConsent = update;
+  config.onChange = update;
+}
+
+export { consentMode, consentModeDefaults, consentModeSignals };
+export default config;
+"""
 # A part of a version number is at most this large, so that the revision grows with the version.
 _PART = 1000
 
@@ -54,7 +105,7 @@ def _is_google(model: Model, tracker: Mapping[str, Any], table: Mapping[str, Any
 
 
 class Banner:
-    def __init__(self, model: Model, site_id: str, policy: Any) -> None:
+    def __init__(self, model: Model, site_id: str, policy: Policy) -> None:
         self.model = model
         self.site = model.index["sites"][site_id]
         self.trackers = [model.index["trackers"][ident] for ident in listed(self.site["trackers"])]
@@ -191,14 +242,11 @@ class Banner:
         }
 
 
-def consent_module(model: Model, site_id: str, policy: Any, language: str) -> bytes:
+def consent_module(model: Model, site_id: str, policy: Policy, language: str) -> bytes:
     banner = Banner(model, site_id, policy)
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(policy / "templates"), autoescape=False,
-                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    text = environment.get_template(TEMPLATE).render(
-        config=json_bytes(banner.config(language)).decode("utf-8").rstrip("\n"),
-        consent_mode=json_bytes(banner.consent_mode()).decode("utf-8").rstrip("\n"))
-    return text.encode("utf-8")
+    config = json_bytes(banner.config(language)).decode("utf-8").rstrip("\n")
+    consent_mode = json_bytes(banner.consent_mode()).decode("utf-8").rstrip("\n")
+    return MODULE.replace("@CONSENT_MODE@", consent_mode).replace("@CONFIG@", config).encode("utf-8")
 
 
 def export_consent(request: Request) -> bytes:

@@ -20,8 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from generator.exports.common import Request, Words, json_bytes
-from generator.paths import SCHEMA_PATH
-from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model, load_schema
+from generator.validate import COLLECTIONS, REFERENCES, SELF_PROVIDER, Model
 
 TEXT = "text"  # the $def of a text in each language: its languages stay as written
 NULL = {"type": "null"}
@@ -107,7 +106,7 @@ def normalised(model: Model, schema: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def export_json(request: Request) -> bytes:
-    return json_bytes(normalised(request.model, load_schema(request.policy / SCHEMA_PATH.name)))
+    return json_bytes(normalised(request.model, request.policy.schema))
 
 
 # --- the schema ----------------------------------------------------------------------------------
@@ -195,7 +194,7 @@ def normalised_schema(schema: Mapping[str, Any], words: Mapping[str, Any]) -> di
 def export_json_schema(request: Request) -> bytes:
     # The schema speaks the model schema's language, English, whatever the language of the request.
     words = Words(request.policy, "en").exports["json_schema"]
-    return json_bytes(normalised_schema(load_schema(request.policy / SCHEMA_PATH.name), words))
+    return json_bytes(normalised_schema(request.policy.schema, words))
 
 
 __all__ = ["export_json", "export_json_schema", "normalised", "normalised_schema"]
