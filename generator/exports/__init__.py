@@ -47,6 +47,9 @@ FORMATS: dict[str, Format] = {
         Format("consent", "generator.exports.consent", "export_consent", "js",
                "a site's consent banner: a configuration for vanilla-cookieconsent v3, with Google Consent Mode v2 "
                "signals", per_site=True),
+        Format("pdf", "generator.exports.pdf", "export_pdf", "pdf",
+               "the statement as a PDF document (A4), or with --service ID that service's processor appendix",
+               per_service=True),
         Format("fides", "generator.exports.fides", "export_fides", "yml",
                "a Fides system manifest (fideslang 3), written as JSON"),
     )
