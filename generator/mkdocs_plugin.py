@@ -42,6 +42,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.diff import describe_changes, renamed_ids
+from generator.exports import site_downloads
 from generator.history import build_date, read_history, skipped_messages
 from generator.paths import DEFAULT_MODEL, POLICY_FOLDER
 from generator.pipeline import read_model
@@ -72,6 +73,9 @@ class PrivacyStatementConfig(Config):  # type: ignore[no-untyped-call]
     # Every language of the site with its MkDocs configuration file (relative to this one), the
     # language / leads to first. Empty: a site in the one language, written to the site folder itself.
     languages = config_options.Type(dict, default={})
+    # Whether each version's section offers the model's other outputs (generator.exports) in its
+    # downloads/ folder, linked from its pages.
+    downloads = config_options.Type(bool, default=True)
 
 
 def language_site(root: str, language: str) -> str:
@@ -216,7 +220,9 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignor
         self.site = render_site(loaded.model, policy, history=history,
                                 describe_changes=partial(describe_changes, policy=policy),
                                 find_renames=partial(renamed_ids, policy=policy),
-                                language=self.config.language, directory_urls=config.use_directory_urls)
+                                language=self.config.language, directory_urls=config.use_directory_urls,
+                                downloads=site_downloads(policy, self.config.language)
+                                if self.config.downloads else None)
         if config.nav is None:
             docs = Path(config.docs_dir)
             hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))

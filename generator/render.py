@@ -16,8 +16,8 @@ import posixpath
 import re
 import string
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 from typing import Any, Protocol
@@ -490,6 +490,24 @@ class DescribeChanges(Protocol):
 
     def __call__(self, old: Model, new: Model, *, language: str) -> list[str]: ...
 
+
+@dataclass(frozen=True)
+class Download:
+    """A file a section of the site offers for download beside its pages (generator.exports makes
+    them): its name in the section's downloads/ folder, its link text, the site or service it is
+    for (None: the statement's), and how its bytes are made from the section's pages (by path within
+    the section: "index.md", "services/ID.md")."""
+
+    name: str
+    label: str
+    make: Callable[[Mapping[str, str]], bytes] = field(compare=False, repr=False)
+    site: str | None = None
+    service: str | None = None
+
+
+# The downloads of a version's section, by its model.
+Downloads = Callable[[Model], Sequence[Download]]
+DOWNLOADS_FOLDER = "downloads"
 # The ids an entry changed between two versions, by collection: {"sites": {"old-id": "new-id"}}.
 FindRenames = Callable[[Model, Model], Mapping[str, Mapping[str, str]]]
 
@@ -519,6 +537,7 @@ def render_site(
     today: date | None = None,
     language: str = DEFAULT_LANGUAGE,
     directory_urls: bool = True,
+    downloads: Downloads | None = None,
 ) -> RenderedSite:
     """Every generated page, statement first, in a fixed order, written as the policy says.
 
@@ -528,7 +547,9 @@ def render_site(
     an announced version is complete before its date and an earlier one stays as it was. The changes
     page and feed list the versions, newest first. Every site or service id that a version had and
     the statement in force has not leaves a small HTML page at its old address that leads to where
-    the page is now (`directory_urls`: whether pages are served as FOLDER/ rather than FILE.html)."""
+    the page is now (`directory_urls`: whether pages are served as FOLDER/ rather than FILE.html).
+    With `downloads`, each section also offers the model's other outputs in its downloads/ folder,
+    and its statement, site pages and appendices link to theirs."""
     renderer = renderer_for(policy, language)
     history = history or single_version_history(model, today or build_date())
     describe = describe_changes or _no_description
@@ -545,9 +566,15 @@ def render_site(
     moved, former_anchors = _moves(history, shown, views, find_renames, renderer)
 
     titles = renderer.texts["navigation"]
+    offered = {entry.version.number: list(downloads(entry.version.model)) if downloads else []
+               for entry in history.entries}
     statement, site_pages, service_pages = _section(
         renderer, shown.version.model, shown.status, "privacy", base="", announced=upcoming,
-        statement_title=titles["statement"], former_anchors=former_anchors, section=None, withdrawn_on=None)
+        statement_title=titles["statement"], former_anchors=former_anchors, section=None, withdrawn_on=None,
+        downloads=offered[shown.version.number])
+    made = {shown.version.number: _download_files(offered[shown.version.number], "privacy",
+                                                  (statement, *site_pages, *service_pages))}
+    files = list(made[shown.version.number])
     changes = Page(CHANGES_PAGE, titles["changes"], renderer.render("changes.md.j2", entries=views))
     version_pages: list[Page] = []
     version_sections: list[Page] = []
@@ -558,11 +585,17 @@ def render_site(
         version_statement, version_sites, version_services = _section(
             renderer, entry.version.model, view.status, view.folder, base="../../", announced=[],
             statement_title=titles["version"].format(number=view.number), former_anchors={}, section=view,
-            withdrawn_on=view.withdrawn_on, statement_only=same)
+            withdrawn_on=view.withdrawn_on, statement_only=same, downloads=offered[view.number])
         if same:
             version_sites, version_services = (
                 tuple(Page(view.folder + page.path.removeprefix("privacy"), page.title, page.markdown)
                       for page in pages) for pages in (site_pages, service_pages))
+            # The same model's outputs: the files at privacy/downloads/, in the version's folder too.
+            files.extend((view.folder + path.removeprefix("privacy"), content)
+                         for path, content in made[view.number])
+        else:
+            files.extend(_download_files(offered[view.number], view.folder,
+                                         (version_statement, *version_sites, *version_services)))
         version_pages.append(version_statement)
         version_sections.extend((*version_sites, *version_services))
     navigation: list[NavItem] = [statement]
@@ -575,19 +608,26 @@ def render_site(
     return RenderedSite(
         (statement, *site_pages, *service_pages, changes, *version_pages, *version_sections),
         tuple(navigation),
-        ((FEED_FILE, feed), *(_moved_page(renderer, entry, directory_urls) for entry in moved)),
+        ((FEED_FILE, feed), *files, *(_moved_page(renderer, entry, directory_urls) for entry in moved)),
     )
+
+
+def _download_files(offered: Sequence[Download], folder: str, pages: Iterable[Page]) -> list[tuple[str, bytes]]:
+    """The downloads of a section, made from its pages."""
+    by_path = {page.path.removeprefix(folder + "/"): page.markdown for page in pages}
+    return [(f"{folder}/{DOWNLOADS_FOLDER}/{download.name}", download.make(by_path)) for download in offered]
 
 
 def _section(renderer: Renderer, model: Model, status: Status, folder: str, *, base: str,
              announced: list[VersionView], statement_title: str,
              former_anchors: Mapping[str, list[str]], section: VersionView | None,
-             withdrawn_on: date | None, statement_only: bool = False,
+             withdrawn_on: date | None, statement_only: bool = False, downloads: Sequence[Download] = (),
              ) -> tuple[Page, tuple[Page, ...], tuple[Page, ...]]:
     """A statement with its site pages and appendices, in `folder`; `base` leads from the statement
     to privacy/ (where the changes page and the statement in force are). `section`: the version
     whose own section this is (None for the statement in force at privacy/)."""
     context = _context(model, renderer.schema)
+    context["downloads"] = list(downloads)
     data = context["model"]
     statement = Page(f"{folder}/index.md", statement_title, renderer.render(
         "statement.md.j2", status=status, withdrawn_on=withdrawn_on, base=base, announced=announced,

@@ -22,6 +22,7 @@ from generator.commands.common import (
     read_policy,
 )
 from generator.diff import describe_changes, renamed_ids
+from generator.exports import site_downloads
 from generator.history import History, build_date, read_history, skipped_messages
 from generator.pipeline import read_model
 from generator.problems import InputError
@@ -55,7 +56,8 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
     for line in skipped_warnings(history, str(path)):
         print(line, file=out)
     site = render_site(loaded.model, policy, history=history, describe_changes=partial(describe_changes, policy=policy),
-                       find_renames=partial(renamed_ids, policy=policy), language=arguments.language)
+                       find_renames=partial(renamed_ids, policy=policy), language=arguments.language,
+                       downloads=site_downloads(policy, arguments.language))
     try:
         written = write_pages(site, Path(arguments.out), path)
     except OutputRefused as error:

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.exports.common import Request
+from generator.policy import Policy
+from generator.render import Download, Downloads
+from generator.validate import Model
 
 
 @dataclass(frozen=True)
@@ -61,4 +64,45 @@ def export(request: Request, name: str) -> bytes:
     return FORMATS[name].make()(request)
 
 
-__all__ = ["FORMATS", "Format", "Request", "export"]
+# What each section of the published site offers, by format: the file's name (with {id} for the
+# site or service it is made for).
+DOWNLOADS = (
+    ("pdf", "privacy-statement.pdf"),
+    ("ropa-csv", "record-of-processing.csv"),
+    ("ropa-processor-csv", "processor-record.csv"),
+    ("json", "privacy-statement.json"),
+    ("json-schema", "privacy-statement.schema.json"),
+    ("dpv", "privacy-statement.jsonld"),
+    ("fides", "fides.yml"),
+    ("cookies-csv", "cookies-{id}.csv"),
+    ("consent", "consent-{id}.js"),
+)
+APPENDIX_DOWNLOAD = "appendix-{id}.pdf"
+
+
+def site_downloads(policy: Policy, language: str) -> Downloads:
+    """The downloads of a section of the site in `language`, for render_site: every format, for the
+    statement, each site and each service (the processor's record only where there are services)."""
+    labels = policy.texts_in(language)["exports"]["downloads"]["labels"]
+
+    def offered(model: Model) -> list[Download]:
+        def maker(name: str, site: str | None = None, service: str | None = None) -> Callable[..., bytes]:
+            return lambda pages: export(Request(model, policy, language, site=site, service=service, pages=pages), name)
+
+        found: list[Download] = []
+        for name, file in DOWNLOADS:
+            fmt = FORMATS[name]
+            if fmt.per_site:
+                found += [Download(file.format(id=site["id"]), str(labels[name]), maker(name, site=site["id"]),
+                                   site=site["id"]) for site in model.data["sites"]]
+            elif name != "ropa-processor-csv" or model.data["services"]:
+                found.append(Download(file, str(labels[name]), maker(name)))
+        found += [Download(APPENDIX_DOWNLOAD.format(id=service["id"]), str(labels["appendix"]),
+                           maker("pdf", service=service["id"]), service=service["id"])
+                  for service in model.data["services"]]
+        return found
+
+    return offered
+
+
+__all__ = ["APPENDIX_DOWNLOAD", "DOWNLOADS", "FORMATS", "Format", "Request", "export", "site_downloads"]
