@@ -19,6 +19,8 @@ from generator.policy import RULES_LANGUAGE, Catalogue, CatalogueError, Policy, 
 from generator.problems import FieldPath, Location, Severity, closest, format_path, quoted_list
 from generator.shape import (
     Controller,
+    DataCategory,
+    DataSubject,
     GroupEntity,
     LegalBasis,
     NoneStated,
@@ -362,11 +364,15 @@ def source_public(context: _Context) -> Iterator[Finding]:
 
 @checks("taxonomy-unmapped")
 def taxonomy_unmapped(context: _Context) -> Iterator[Finding]:
-    for collection in ("data_categories", "data_subjects", "purposes"):
-        for number, entry in context.entries(collection):
-            if entry.get("fides") is None:
-                variant = None if collection == "data_categories" else collection
-                yield context.finding("taxonomy-unmapped", (collection, number), variant=variant, entry=entry["id"])
+    data = context.data
+    entries: list[tuple[str, int, DataCategory | DataSubject | Purpose]] = [
+        *(("data_categories", number, entry) for number, entry in context.entries(data["data_categories"])),
+        *(("data_subjects", number, entry) for number, entry in context.entries(data["data_subjects"])),
+        *(("purposes", number, entry) for number, entry in context.entries(data["purposes"]))]
+    for collection, number, entry in entries:
+        if entry.get("fides") is None:
+            variant = None if collection == "data_categories" else collection
+            yield context.finding("taxonomy-unmapped", (collection, number), variant=variant, entry=entry["id"])
 
 
 @checks("provision-requirement")

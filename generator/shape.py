@@ -169,12 +169,14 @@ class DataSubject(TypedDict):
     id: Id
     name: Text
     description: NotRequired[Text]
+    fides: NotRequired[str]  # a data subject of fideslang's default taxonomy
 
 
 class DataCategory(TypedDict):
     id: Id
     name: Text
     description: NotRequired[Text]
+    fides: NotRequired[list[str]]  # data categories of fideslang's default taxonomy
 
 
 class SensitiveData(TypedDict):
@@ -228,6 +230,7 @@ class Purpose(TypedDict):
     id: Id
     description: Text
     group: NotRequired[Id]
+    fides: NotRequired[str]  # a data use of fideslang's default taxonomy
     data_subjects: NotRequired[list[Id]]
     data_categories: list[Id] | None
     sources: list[Id] | None

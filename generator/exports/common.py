@@ -13,7 +13,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from generator.load import load_file
 from generator.policy import Policy
@@ -67,9 +67,10 @@ class Words:
     def not_stated(self) -> str:
         return str(self.exports["not_stated"])
 
-    def text(self, value: Mapping[str, str] | None) -> str:
-        """A model text in this language (or the first language it has); "not stated" for a gap."""
-        return self.not_stated if value is None else self.renderer.translate(value)
+    def text(self, value: object) -> str:
+        """A model text (a mapping of languages) in this language, or the first language it has;
+        "not stated" for a gap."""
+        return self.not_stated if value is None else self.renderer.translate(cast(Mapping[str, str], value))
 
     def join(self, items: Iterable[str], separator: str | None = None) -> str:
         """Items of one cell (or of a part of one, with `separator`); "not stated" when there are none."""
@@ -114,13 +115,13 @@ class Words:
         """The controller's name and contact details in one cell."""
         controller = model.data["controller"]
         parts = [controller["legal_name"]]
-        if controller.get("organisation_number"):
-            parts.append(controller["organisation_number"])
+        if number := controller.get("organisation_number"):
+            parts.append(number)
         address = controller.get("postal_address") or controller.get("head_office")
         if address:
             parts.append(self.text(address))
-        if controller.get("email"):
-            parts.append(controller["email"])
+        if email := controller.get("email"):
+            parts.append(email)
         return ", ".join(parts)
 
     def dpo(self, model: Model) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.exports.common import Request, Words, json_bytes, mappings
@@ -135,7 +135,7 @@ class Banner:
                 return words.text(category["description"])
         return None
 
-    def rows(self, words: Words, trackers: list[Mapping[str, Any]]) -> list[dict[str, str]]:
+    def rows(self, words: Words, trackers: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
         rows = []
         for tracker in trackers:
             cookies = listed(tracker.get("cookies"))

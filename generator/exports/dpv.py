@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from generator.exports.common import Request, json_bytes, mappings
 from generator.render import listed
@@ -45,9 +45,9 @@ def statement_iri(model: Model) -> str:
     return f"tag:{domain},{data['effective_date'][:4]}:privacy-statement:{data['version']}"
 
 
-def texts(value: Mapping[str, str] | None) -> list[dict[str, str]]:
-    """A model text as a language-tagged literal per language."""
-    return [{"@value": text, "@language": language} for language, text in (value or {}).items()]
+def texts(value: object) -> list[dict[str, str]]:
+    """A model text (a mapping of languages) as a language-tagged literal per language."""
+    return [{"@value": text, "@language": language} for language, text in cast(Mapping[str, str], value or {}).items()]
 
 
 def ref(iri: str) -> dict[str, str]:

@@ -87,7 +87,7 @@ def _purpose_declarations(model: Model, words: Words, table: Mapping[str, Any]) 
             "third_parties": words.join(words.text(model.index["recipients"][ident]["name"]) for ident in recipients)
             if recipients else None,
         }
-        bases = _bases(model, purpose) or [None]
+        bases: list[Mapping[str, Any] | None] = [*_bases(model, purpose)] or [None]
         for basis in bases:
             name = words.text(purpose["description"])
             if basis is not None and basis.get("applies_to") and len(bases) > 1:
@@ -103,6 +103,7 @@ def _controller_system(model: Model, words: Words, table: Mapping[str, Any]) -> 
     data = model.data
     controller = data["controller"]
     transfers = listed(data["transfers"])
+    decisions = data.get("automated_decision_making")
     mechanisms = sorted({table["transfer_mechanisms"][safeguard["kind"]]
                          for transfer in transfers for safeguard in listed(transfer["safeguards"])})
     arrangements = [words.text(arrangement["name"]) for arrangement in listed(data.get("joint_controllers"))]
@@ -119,7 +120,7 @@ def _controller_system(model: Model, words: Words, table: Mapping[str, Any]) -> 
         processes_personal_data=True,
         does_international_transfers=bool(transfers),
         legal_basis_for_transfers=mechanisms,
-        uses_profiling=bool((data.get("automated_decision_making") or {}).get("takes_place")),
+        uses_profiling=bool(decisions and decisions["takes_place"]),
         joint_controller_info=words.join(arrangements) if arrangements else None,
         data_security_practices=words.join(words.text(measure) for measure in listed(security.get("measures")))
         if listed(security.get("measures")) else None,
@@ -153,8 +154,8 @@ def _service_systems(model: Model, words: Words, table: Mapping[str, Any]) -> li
 def _provider_systems(model: Model, words: Words, table: Mapping[str, Any]) -> list[System]:
     by_provider: dict[str, list[Mapping[str, Any]]] = {}
     for tracker in model.data["trackers"]:
-        if tracker.get("provider"):
-            by_provider.setdefault(tracker["provider"], []).append(tracker)
+        if provider := tracker.get("provider"):
+            by_provider.setdefault(provider, []).append(tracker)
     systems = []
     for provider, trackers in by_provider.items():
         if provider == SELF_PROVIDER:

@@ -120,7 +120,8 @@ def _inside(node: dict[str, Any], step: str, defs: dict[str, Any]) -> dict[str, 
         if ("items" if step == "*" else "properties") in resolved:
             node = resolved
             break
-    return node["items"] if step == "*" else node["properties"][step]
+    found: dict[str, Any] = node["items"] if step == "*" else node["properties"][step]
+    return found
 
 
 def _point_at_entries(field: dict[str, Any], collection: str, pattern: tuple[str, ...]) -> None:
@@ -173,11 +174,11 @@ def normalised_schema(schema: Mapping[str, Any], words: Mapping[str, Any]) -> di
     defs: dict[str, Any] = root["$defs"]
     text = defs.pop(TEXT)
     for collection in COLLECTIONS:
-        field = root["properties"][collection]
-        entry = field["items"]
+        listing = root["properties"][collection]
+        entry = listing["items"]
         entry["description"] = str(words["entry"]).format(collection=collection)
         defs[_entry_def(collection)] = entry
-        field["items"] = {"$ref": f"#/$defs/{_entry_def(collection)}"}
+        listing["items"] = {"$ref": f"#/$defs/{_entry_def(collection)}"}
     for collection, pattern in REFERENCES:
         field: dict[str, Any] = root
         for step in pattern:

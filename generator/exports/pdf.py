@@ -49,7 +49,7 @@ def page_html(page_markdown: str) -> str:
 
 def _fetcher(folder: Path) -> Any:
     """WeasyPrint's URL fetcher, limited to the files of the print folder (the stylesheet's fonts)."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
     allowed = folder.resolve()
 
@@ -66,7 +66,7 @@ def _fetcher(folder: Path) -> Any:
 def document(page_markdown: str, *, title: str, version_line: str, language: str, author: str,
              date: str, policy_folder: Path, templates: Path) -> bytes:
     """A PDF of one page of the site."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
