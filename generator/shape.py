@@ -32,6 +32,62 @@ SafeguardKind = Literal["adequacy-decision", "eu-us-data-privacy-framework", "st
 Derogation = Literal["explicit-consent", "contract-with-person", "contract-in-persons-interest", "public-interest",
                      "legal-claims", "vital-interests", "public-register"]
 ConsentCategory = Literal["strictly-necessary", "functional", "analytics", "marketing"]
+# The keys of fideslang's default taxonomy the model maps its entries to (tests/test_exports_vocabularies.py
+# holds the schema's lists to fideslang's).
+FidesDataCategory = Literal[
+    "system", "system.authentication", "system.operations", "user", "user.account", "user.account.settings",
+    "user.account.username", "user.authorization", "user.authorization.biometric",
+    "user.authorization.credentials", "user.authorization.password", "user.behavior",
+    "user.behavior.browsing_history", "user.behavior.media_consumption", "user.behavior.purchase_history",
+    "user.behavior.search_history", "user.biometric", "user.biometric.fingerprint", "user.biometric.health",
+    "user.biometric.retinal", "user.biometric.voice", "user.childrens", "user.contact",
+    "user.contact.address", "user.contact.address.city", "user.contact.address.country",
+    "user.contact.address.postal_code", "user.contact.address.state", "user.contact.address.street",
+    "user.contact.email", "user.contact.fax_number", "user.contact.organization",
+    "user.contact.phone_number", "user.contact.url", "user.content", "user.content.private",
+    "user.content.public", "user.content.self_image", "user.criminal_history", "user.demographic",
+    "user.demographic.age_range", "user.demographic.date_of_birth", "user.demographic.gender",
+    "user.demographic.language", "user.demographic.marital_status", "user.demographic.political_opinion",
+    "user.demographic.profile", "user.demographic.race_ethnicity", "user.demographic.religious_belief",
+    "user.demographic.sexual_orientation", "user.device", "user.device.cookie", "user.device.cookie_id",
+    "user.device.device_id", "user.device.ip_address", "user.financial", "user.financial.bank_account",
+    "user.financial.credit_card", "user.government_id", "user.government_id.birth_certificate",
+    "user.government_id.drivers_license_number", "user.government_id.immigration",
+    "user.government_id.national_identification_number", "user.government_id.passport_number",
+    "user.government_id.vehicle_registration", "user.health_and_medical", "user.health_and_medical.genetic",
+    "user.health_and_medical.insurance_beneficiary_id", "user.health_and_medical.record_id",
+    "user.job_title", "user.location", "user.location.imprecise", "user.location.precise", "user.name",
+    "user.name.first", "user.name.last", "user.payment", "user.privacy_preferences", "user.sensor",
+    "user.social", "user.telemetry", "user.unique_id", "user.unique_id.pseudonymous", "user.user_sensor",
+    "user.workplace",
+]
+FidesDataSubject = Literal[
+    "anonymous_user", "citizen_voter", "commuter", "consultant", "customer", "employee", "job_applicant",
+    "next_of_kin", "passenger", "patient", "prospect", "shareholder", "supplier_vendor", "trainee",
+    "visitor",
+]
+FidesDataUse = Literal[
+    "analytics", "analytics.reporting", "analytics.reporting.ad_performance",
+    "analytics.reporting.campaign_insights", "analytics.reporting.content_performance",
+    "analytics.reporting.system", "analytics.reporting.system.performance", "collect", "employment",
+    "employment.recruitment", "essential", "essential.fraud_detection", "essential.legal_obligation",
+    "essential.service", "essential.service.authentication", "essential.service.notifications",
+    "essential.service.notifications.email", "essential.service.notifications.sms",
+    "essential.service.operations", "essential.service.operations.improve",
+    "essential.service.operations.support", "essential.service.payment_processing",
+    "essential.service.security", "essential.service.upgrades", "finance", "functional",
+    "functional.service", "functional.service.improve", "functional.storage",
+    "functional.storage.privacy_preferences", "marketing", "marketing.advertising",
+    "marketing.advertising.first_party", "marketing.advertising.first_party.contextual",
+    "marketing.advertising.first_party.targeted", "marketing.advertising.frequency_capping",
+    "marketing.advertising.negative_targeting", "marketing.advertising.profiling",
+    "marketing.advertising.serving", "marketing.advertising.third_party",
+    "marketing.advertising.third_party.targeted", "marketing.communications",
+    "marketing.communications.email", "marketing.communications.sms", "operations", "personalize",
+    "personalize.content", "personalize.content.limited", "personalize.content.profiled",
+    "personalize.content.profiling", "personalize.profiling", "personalize.system", "sales",
+    "third_party_sharing", "third_party_sharing.legal_obligation", "train_ai_system",
+]
 ProvisionRequirement = Literal["statutory", "contractual", "needed-for-contract", "voluntary"]
 CookieKind = Literal["cookie", "local-storage", "session-storage", "pixel"]
 RecipientCategory = Literal["processor", "sub-processor", "partner", "analytics-provider", "advertising-network",
@@ -169,14 +225,14 @@ class DataSubject(TypedDict):
     id: Id
     name: Text
     description: NotRequired[Text]
-    fides: NotRequired[str]  # a data subject of fideslang's default taxonomy
+    fides: NotRequired[FidesDataSubject]
 
 
 class DataCategory(TypedDict):
     id: Id
     name: Text
     description: NotRequired[Text]
-    fides: NotRequired[list[str]]  # data categories of fideslang's default taxonomy
+    fides: NotRequired[list[FidesDataCategory]]
 
 
 class SensitiveData(TypedDict):
@@ -230,7 +286,7 @@ class Purpose(TypedDict):
     id: Id
     description: Text
     group: NotRequired[Id]
-    fides: NotRequired[str]  # a data use of fideslang's default taxonomy
+    fides: NotRequired[FidesDataUse]
     data_subjects: NotRequired[list[Id]]
     data_categories: list[Id] | None
     sources: list[Id] | None
