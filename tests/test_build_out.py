@@ -136,7 +136,7 @@ def test_a_new_or_empty_folder_is_written_with_the_marker(project: Path) -> None
     for out in ("empty", "new/nested/pages"):
         result = build(project, out)
         assert result.code == 0, result
-        assert result.lines == [f"wrote 8 pages to {out}"]
+        assert result.lines == [f"wrote 8 pages and 20 downloads to {out}"]
         assert (project / out / MARKER).read_text(encoding="utf-8") == MARKER_TEXT
         assert (project / out / "privacy" / "index.md").is_file()
     assert files_in(project / "empty") == files_in(project / "new" / "nested" / "pages")
@@ -191,7 +191,7 @@ def test_build_warns_of_each_version_left_out_of_the_history(broken_past: tuple[
     result = build(project, out, "data/processing.yaml")
     assert result.code == 0, result
     assert result.lines[0] == f"warning: data/processing.yaml as of commit {skipped} {SKIPPED}"
-    assert result.lines[1:] == [f"wrote 8 pages to {out}"]
+    assert result.lines[1:] == [f"wrote 8 pages and 20 downloads to {out}"]
     assert sorted(p.name for p in (out / "privacy" / "versions").iterdir()) == ["1.0.0"]
 
 

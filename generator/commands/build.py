@@ -26,7 +26,7 @@ from generator.exports import site_downloads
 from generator.history import History, build_date, read_history, skipped_messages
 from generator.pipeline import read_model
 from generator.problems import InputError
-from generator.render import DEFAULT_LANGUAGE, render_site
+from generator.render import DEFAULT_LANGUAGE, DOWNLOADS_FOLDER, render_site
 from generator.translations import LANGUAGES
 
 
@@ -67,7 +67,9 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
         reason = error.strerror or str(error)
         raise UsageError(f"privacy-statement: could not write the pages to {arguments.out}: {reason} "
                          f"({error.filename}); nothing was changed there") from None
-    print(f"wrote {len(written)} pages to {arguments.out}", file=out)
+    downloads = sum(DOWNLOADS_FOLDER in path.parts for path in written)
+    also = f" and {downloads} downloads" if downloads else ""
+    print(f"wrote {len(written) - downloads} pages{also} to {arguments.out}", file=out)
     return EXIT_OK
 
 
