@@ -199,11 +199,14 @@ def test_build_command_writes_the_same_pages_as_files(tmp_path: Path) -> None:
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     model = load_file(model_file).data
     version = f"privacy/versions/{model['version']}"
-    assert written == sorted(
+    pages = [name for name in written if "/downloads/" not in name]
+    assert pages == sorted(
         [MARKER, "privacy/index.md", "privacy/changes.md", "privacy/changes.xml", f"{version}/index.md"]
         + [f"{folder}/sites/{s['id']}.md" for s in model["sites"] for folder in ("privacy", version)]
         + [f"{folder}/services/{s['id']}.md" for s in model["services"] for folder in ("privacy", version)]
     )
+    # ...and beside them each section's downloads, the statement's PDF among them.
+    assert {f"{folder}/downloads/privacy-statement.pdf" for folder in ("privacy", version)} <= set(written)
     assert "# Privacy statement" in (out / "privacy" / "index.md").read_text(encoding="utf-8")
 
 

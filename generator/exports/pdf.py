@@ -14,11 +14,11 @@ date (never the clock), and its title and language are set from the page.
 from __future__ import annotations
 
 import re
+import urllib.parse
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 import jinja2
 import markdown
@@ -55,8 +55,9 @@ def _fetcher(folder: Path) -> Any:
 
     class PrintFolderOnly(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            if parts.scheme == "file" and Path(url2pathname(parts.path)).resolve().is_relative_to(allowed):
+            parts = urllib.parse.urlsplit(url)
+            path = Path(urllib.request.url2pathname(parts.path)).resolve()
+            if parts.scheme == "file" and path.is_relative_to(allowed):
                 return super().fetch(url, headers)
             raise ValueError(f"the PDF may only use the files of {allowed}, not {url}")
 
