@@ -5,7 +5,13 @@
   hand-written docs/sv/), for the real model and for generated models of 10, 100 and 300 sites and
   services (goal: at most 1.10x), with the peak memory of both builds of the largest;
 - the whole site in two languages against the Swedish site alone, for the real model (goal: within
-  2.2 times).
+  2.2 times);
+- the whole site with its downloads (every export of every version, PDF included) against the same
+  site without them, for the real model (issue 12's goal: at most 1.30x), and `privacy-statement
+  export` of each format of the real model as a whole process (goal: under 1 s of CPU).
+
+The builds compared with a peer leave the downloads out (the plugin's `downloads: false`): the
+exports are measured on their own.
 
 By the median CPU-time ratio of alternating pairs, each build a whole new process. A script, not a
 test.
@@ -29,7 +35,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate_model import write as write_model
-from measure import Row, cpu_row, memory_row, pairs, report
+from measure import Row, cpu_row, limit_row, memory_row, pairs, report, series
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -37,6 +43,11 @@ GOAL = 1.10  # our build against the plain one of the same Markdown
 LANGUAGES_GOAL = 2.2  # the two-language site against one language
 PLUGIN = "privacy-statement"
 LANGUAGE = "sv"
+EXPORTS_GOAL = 1.30  # the whole site with its downloads against the site without them
+EXPORT_GOAL = 1.0  # seconds of CPU: `privacy-statement export` of one format, as a whole process
+# The formats of `privacy-statement export`, and what each needs besides --format.
+EXPORTS = {"json": [], "json-schema": [], "ropa-csv": [], "ropa-processor-csv": [], "dpv": [], "fides": [],
+           "cookies-csv": ["--site", "i-centrum-sites"], "consent": ["--site", "i-centrum-sites"], "pdf": []}
 
 
 def environment() -> dict[str, str]:
@@ -66,10 +77,30 @@ def one_language_config(project: Path, folder: Path) -> tuple[Path, dict[str, An
     plugin["model"] = str(project / plugin["model"])
     plugin["policy"] = str(project / (plugin.get("policy") or "policy"))
     plugin.pop("languages", None)
+    plugin["downloads"] = False
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "mkdocs.one-language.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path, config
+
+
+def without_downloads(project: Path, folder: Path) -> Path:
+    """The project's mkdocs.yml and mkdocs.en.yml with the plugin's `downloads: false` (the whole site
+    in both languages, without the exports), their paths made absolute; returns the Swedish one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        config: dict[str, Any] = yaml.safe_load((project / name).read_text(encoding="utf-8"))
+        if "docs_dir" in config:
+            config["docs_dir"] = str(project / config["docs_dir"])
+        if "custom_dir" in config.get("theme", {}):
+            config["theme"]["custom_dir"] = str(project / config["theme"]["custom_dir"])
+        plugin = config["plugins"][PLUGIN]
+        plugin["downloads"] = False
+        if "model" in plugin:
+            plugin["model"] = str(project / plugin["model"])
+            plugin["policy"] = str(project / (plugin.get("policy") or "policy"))
+        (folder / name).write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return folder / "mkdocs.yml"
 
 
 def plain_config(project: Path, one_language: dict[str, Any], folder: Path, env: dict[str, str]) -> Path:
@@ -104,10 +135,26 @@ def measure(name: str, project: Path, work: Path, count: int, env: dict[str, str
         rows.append(memory_row(f"peak memory of the build, {name}, vs plain MkDocs + Material", a_runs, b_runs,
                                GOAL, f"at most {GOAL:.2f}x"))
     if languages:
-        both = build(project / "mkdocs.yml", work / "site-both")
+        both = build(without_downloads(project, work / "both"), work / "site-both")
         a_runs, b_runs = pairs(both, ours, count, ours_cwd=project, peer_cwd=project, env=env)
         rows.append(cpu_row(f"the whole site in two languages, {name}, vs the Swedish site alone", a_runs, b_runs,
                             LANGUAGES_GOAL, f"at most {LANGUAGES_GOAL:.1f}x"))
+        published = build(project / "mkdocs.yml", work / "site-published")
+        a_runs, b_runs = pairs(published, both, count, ours_cwd=project, peer_cwd=project, env=env)
+        rows.append(cpu_row(f"the whole site with its downloads (every export, PDF included), {name}, vs without",
+                            a_runs, b_runs, EXPORTS_GOAL, f"at most {EXPORTS_GOAL:.2f}x"))
+    return rows
+
+
+def exports(count: int) -> list[Row]:
+    """Each format of `privacy-statement export` of the real model, a whole process each time."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-export-") as out:
+        for fmt, options in EXPORTS.items():
+            command = [str(BIN / "privacy-statement"), "export", "--format", fmt, *options, "--out",
+                       str(Path(out) / "file")]
+            rows.append(limit_row(f"privacy-statement export --format {fmt}, the real model", series(command, count,
+                                  cwd=ROOT), EXPORT_GOAL, f"under {EXPORT_GOAL:.0f} s CPU"))
     return rows
 
 
@@ -124,6 +171,7 @@ def main() -> None:
         # The real model where it is, with its git history, as `make site` builds it.
         rows += measure("the real model", ROOT, Path(scratch) / "real", arguments.pairs, env, memory=not sizes,
                         languages=True)
+        rows += exports(arguments.pairs)
         for size in sizes:
             work = Path(scratch) / f"generated-{size}"
             model = write_model(size, work / "model.yaml")
