@@ -369,6 +369,8 @@ def taxonomy_unmapped(context: _Context) -> Iterator[Finding]:
         *(("data_categories", number, entry) for number, entry in context.entries(data["data_categories"])),
         *(("data_subjects", number, entry) for number, entry in context.entries(data["data_subjects"])),
         *(("purposes", number, entry) for number, entry in context.entries(data["purposes"]))]
+    if all(entry.get("fides") is None for _, _, entry in entries):
+        return  # the model maps nothing to the taxonomy: its exports carry no taxonomy keys at all
     for collection, number, entry in entries:
         if entry.get("fides") is None:
             variant = None if collection == "data_categories" else collection

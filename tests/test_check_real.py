@@ -14,7 +14,7 @@ import pytest
 from conftest import POLICY
 from test_check import findings_for
 
-from generator.check import Finding, count
+from generator.check import count
 
 TESTS = Path(__file__).resolve().parent
 REAL = TESTS / "fixtures" / "real"
@@ -88,18 +88,11 @@ EXPECTED: dict[str, list[tuple[str, str, str]]] = {
 }
 # The reviewer's gaps (G items) of each statement (/work/realworld/*/reviewer-gaps.md).
 GAPS = {"molemmat-opalopc": 5, "plausible": 14}
-# Not about what a statement says: the model's keys for the exported records (issue 12), which these
-# fixtures, modelled before it, do not give.
-NOT_MEASURED = {"taxonomy-unmapped"}
-
-
-def statement_findings(text: str, tmp_path: Path) -> list[Finding]:
-    return [finding for finding in findings_for(text, tmp_path) if finding.rule not in NOT_MEASURED]
 
 
 @pytest.mark.parametrize("slug", sorted(EXPECTED))
 def test_the_checker_finds_the_same_on_a_real_statement(slug: str, tmp_path: Path) -> None:
-    findings = statement_findings((REAL / f"{slug}.yaml").read_text(encoding="utf-8"), tmp_path)
+    findings = findings_for((REAL / f"{slug}.yaml").read_text(encoding="utf-8"), tmp_path)
     assert Counter((f.rule, f.at) for f in findings) == Counter((rule, at) for rule, at, _ in EXPECTED[slug])
     assert not any(f.acknowledged for f in findings)
 
@@ -118,7 +111,7 @@ def test_the_readme_records_the_measurement_of_these_findings(slug: str, tmp_pat
     recall, precision = len(found) / GAPS[slug], real / len(expected)
     assert cells[1:7] == [str(GAPS[slug]), str(len(found)), f"{recall:.0%}", str(len(expected)), str(real),
                           f"{precision:.0%}"], row
-    counts = count(statement_findings((REAL / f"{slug}.yaml").read_text(encoding="utf-8"), tmp_path))
+    counts = count(findings_for((REAL / f"{slug}.yaml").read_text(encoding="utf-8"), tmp_path))
     assert counts.errors + counts.warnings == len(expected)
 
 
