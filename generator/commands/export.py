@@ -29,7 +29,8 @@ from generator.exports import FORMATS, Format, Request, export
 from generator.pipeline import read_model
 from generator.policy import Policy
 from generator.problems import InputError, closest
-from generator.render import DEFAULT_LANGUAGE, LANGUAGES
+from generator.render import DEFAULT_LANGUAGE
+from generator.translations import LANGUAGES
 from generator.validate import Model
 
 COMMAND = f"{PROG} export"

@@ -21,7 +21,8 @@ from typing import Any
 
 from generator.exports.common import Request, Words, json_bytes, mappings
 from generator.policy import Policy
-from generator.render import LANGUAGES, listed
+from generator.render import listed
+from generator.translations import LANGUAGES
 from generator.validate import SELF_PROVIDER, Model
 
 # The module around the configuration: code, not wording; @CONFIG@ and @CONSENT_MODE@ become JSON.
