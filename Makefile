@@ -34,9 +34,11 @@ $(INSTALLED): $(LOCK) pyproject.toml
 # Fails exactly when `mkdocs build --strict` fails, with its warnings in plain words; builds next to
 # site/ and swaps it in only when the build succeeded, so a failed build leaves site/ as it was.
 site: $(INSTALLED)
+	tools/system-packages site
 	$(BIN)/python tools/make_site.py build
 
 test: $(INSTALLED)
+	tools/system-packages test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

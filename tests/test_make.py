@@ -282,3 +282,17 @@ def test_every_documented_target_exists(target: str) -> None:
     done = subprocess.run(["make", "-n", "-o", f"{VENV}/.installed", f"VENV={VENV}", target], cwd=PROJECT_ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_system_packages_are_installed_by_make_and_ci_and_nothing_is_done_where_they_are() -> None:
+    script = PROJECT_ROOT / "tools" / "system-packages"
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^site: .*\n\ttools/system-packages site\n", makefile, re.MULTILINE)
+    assert re.search(r"^test: .*\n\ttools/system-packages test\n", makefile, re.MULTILINE)
+    assert "\ntools/system-packages ci\n" in (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    # Pango is there: this suite's PDF exports need it. So the script leaves the machine alone.
+    done = subprocess.run([str(script), "site"], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    wrong = subprocess.run([str(script), "everything"], capture_output=True, text=True, timeout=60)
+    assert wrong.returncode == 2
+    assert "usage: tools/system-packages [site|test|ci]" in wrong.stderr
