@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from mkdocs.config import load_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -103,16 +104,38 @@ def without_downloads(project: Path, folder: Path) -> Path:
     return folder / "mkdocs.yml"
 
 
-def plain_config(project: Path, one_language: dict[str, Any], folder: Path, env: dict[str, str]) -> Path:
+def plugin_navigation(config: Path, project: Path) -> list[Any]:
+    """The nav the plugin gives the site of `config` (it sets it before the build, see its
+    on_pre_build), so that the plain build shows the same navigation on every page: with many sites
+    and services the nav is most of each page, and MkDocs' own nav of the same folders is smaller."""
+    here = Path.cwd()
+    os.chdir(project)  # the plugin finds the model's git history from the working folder
+    try:
+        loaded = load_config(str(config))
+        loaded.plugins.on_startup(command="build", dirty=False)
+        loaded = loaded.plugins.on_config(loaded)
+        loaded.plugins.on_pre_build(config=loaded)
+        return list(loaded.nav or [])
+    finally:
+        os.chdir(here)
+
+
+def plain_config(project: Path, one_language: dict[str, Any], folder: Path, env: dict[str, str],
+                 nav: list[Any]) -> Path:
     """A plain MkDocs + Material site of the same pages: the Markdown `build --out` writes for the
-    project, its hand-written docs, and the same configuration without the privacy-statement plugin."""
+    project, its hand-written docs, and the same configuration and nav without the privacy-statement
+    plugin."""
     pages = folder / "pages"
     subprocess.run([str(BIN / "privacy-statement"), "build", "--language", LANGUAGE, "--out", str(pages)],
                    cwd=project, env=env, check=True, capture_output=True)
     docs = folder / "docs"
     shutil.copytree(one_language["docs_dir"], docs)
     shutil.copytree(pages, docs, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".privacy-statement-build"))
-    config = {**one_language, "docs_dir": str(docs),
+    # The pages the plugin keeps out of the nav (each archived version's own pages) are left out
+    # here too, which plain MkDocs then reports only as information, as the plugin's not_in_nav does.
+    validation = one_language.get("validation") or {}
+    config = {**one_language, "docs_dir": str(docs), "nav": nav,
+              "validation": {**validation, "nav": {**(validation.get("nav") or {}), "omitted_files": "info"}},
               "plugins": {name: options for name, options in one_language["plugins"].items() if name != PLUGIN}}
     path = folder / "mkdocs.plain.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -126,7 +149,7 @@ def build(config: Path, site: Path) -> list[str]:
 def measure(name: str, project: Path, work: Path, count: int, env: dict[str, str], *, memory: bool,
             languages: bool) -> list[Row]:
     one, one_language = one_language_config(project, work / "one-language")
-    plain = plain_config(project, one_language, work / "plain", env)
+    plain = plain_config(project, one_language, work / "plain", env, plugin_navigation(one, project))
     ours = build(one, work / "site-ours")
     a_runs, b_runs = pairs(ours, build(plain, work / "site-plain"), count, ours_cwd=project, peer_cwd=work, env=env)
     rows = [cpu_row(f"mkdocs build --strict ({LANGUAGE}), {name}, vs plain MkDocs + Material", a_runs, b_runs, GOAL,

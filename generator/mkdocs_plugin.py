@@ -142,6 +142,7 @@ class BuildProblem:
 class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.site: RenderedSite | None = None
+        self.titles: dict[str, str] = {}  # the generated pages' titles by path, for on_page_markdown
         self.watched: list[Path] = []
         self.serving = False  # under `mkdocs serve` (see on_startup)
         self.problem: BuildProblem | None = None  # why this build shows an error page, under `mkdocs serve`
@@ -223,6 +224,7 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignor
                                 language=self.config.language, directory_urls=config.use_directory_urls,
                                 downloads=site_downloads(policy, self.config.language)
                                 if self.config.downloads else None)
+        self.titles = self.site.titles()
         if config.nav is None:
             docs = Path(config.docs_dir)
             hand_written = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
@@ -307,10 +309,9 @@ class PrivacyStatementPlugin(BasePlugin[PrivacyStatementConfig]):  # type: ignor
         `striptags` turns `&lt;` back into `<`: a model value in the title would be markup there."""
         if self.problem is not None:
             return markdown  # the error page has its own title
-        assert self.site is not None, "on_config runs before on_page_markdown"
-        titles = {generated.path: generated.title for generated in self.site.pages}
-        if page.file.src_uri in titles and not page.meta.get("title"):
-            page.meta["title"] = html.escape(titles[page.file.src_uri])
+        title = self.titles.get(page.file.src_uri)
+        if title is not None and not page.meta.get("title"):
+            page.meta["title"] = html.escape(title)
         return markdown
 
     def _error_files(self, files: Files, config: MkDocsConfig, problem: BuildProblem) -> Files:

@@ -452,6 +452,10 @@ class RenderedSite:
     # Other generated files, written as they are: the Atom feed, and the pages at old addresses.
     files: tuple[tuple[str, bytes], ...] = ()
 
+    def titles(self) -> dict[str, str]:
+        """Each page's title by its path."""
+        return {page.path: page.title for page in self.pages}
+
     def navigation_paths(self) -> frozenset[str]:
         return frozenset(page.path for item in self.navigation
                          for page in (item.pages if isinstance(item, NavSection) else (item,)))
