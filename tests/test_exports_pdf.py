@@ -4,10 +4,13 @@ pdftotext (as a reader's tools see the text) and pypdf (title, language, page si
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REAL_MODEL
@@ -45,9 +48,58 @@ def real_pdf(real: Model) -> bytes:
     return made(real, "pdf")
 
 
-def test_the_statement_pdf_is_byte_identical_across_builds(real: Model, real_pdf: bytes) -> None:
-    assert made(real, "pdf") == real_pdf
+@pytest.fixture
+def pdf_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary directory of the test's own, so no PDF made earlier is at hand: the folder where
+    the export keeps the PDFs it made."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path / f"privacy-statement-pdf-{os.getuid()}"
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry for each PDF WeasyPrint lays out while the test runs (the calls are only counted)."""
+    import weasyprint
+
+    calls: list[int] = []
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
+    return calls
+
+
+def test_the_statement_pdf_is_byte_identical_across_builds(real: Model, real_pdf: bytes, pdf_cache: Path,
+                                                           layouts: list[int]) -> None:
+    assert made(real, "pdf") == real_pdf  # laid out afresh: the cache folder is new
+    assert layouts == [1]
     assert real_pdf.startswith(b"%PDF-")
+
+
+def test_an_unchanged_pdf_is_not_laid_out_again_and_a_changed_one_is(pdf_cache: Path, layouts: list[int],
+                                                                     tmp_path: Path) -> None:
+    group = model_at(GROUP)
+    first = made(group, "pdf")
+    assert made(group, "pdf") == first
+    assert layouts == [1]
+    assert [path.suffix for path in pdf_cache.iterdir()] == [".pdf"]
+    text = GROUP.read_text(encoding="utf-8")
+    changed = tmp_path / "group.yaml"
+    changed.write_text(text.replace('version: "3.0.0"', 'version: "3.0.1"', 1), encoding="utf-8")
+    assert "Version 3.0.1" in pdftotext(made(model_at(changed), "pdf"), tmp_path, 1)
+    assert layouts == [1, 1]
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(pdf_cache: Path, layouts: list[int]) -> None:
+    pdf_cache.mkdir(mode=0o777)
+    pdf_cache.chmod(0o777)
+    group = model_at(GROUP)
+    assert made(group, "pdf") == made(group, "pdf")
+    assert layouts == [1, 1]
+    assert list(pdf_cache.iterdir()) == []
 
 
 def test_the_statement_pdf_holds_every_purpose_and_the_version_on_every_page(real: Model, real_pdf: bytes,

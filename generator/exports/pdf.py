@@ -13,7 +13,12 @@ date (never the clock), and its title and language are set from the page.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
+import stat
+import tempfile
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -64,11 +69,41 @@ def _fetcher(folder: Path) -> Any:
     return PrintFolderOnly(allowed_protocols={"file"})
 
 
+def _cache_folder() -> Path | None:
+    """The user's own folder for PDFs made earlier, in the system's temporary directory (as Jinja
+    keeps its compiled templates); None where it cannot be had safely: not a real folder of this user's
+    that only they can write to."""
+    folder = Path(tempfile.gettempdir()) / f"privacy-statement-pdf-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        status = folder.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
+        return None
+    return folder
+
+
+def _cache_key(html: str, folder: Path) -> str:
+    """What the PDF is made from: WeasyPrint's version, this module (how it calls WeasyPrint), the
+    page and every file of the print folder."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"weasyprint {version('weasyprint')}\n".encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(html.encode())
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def document(page_markdown: str, *, title: str, version_line: str, language: str, author: str,
              date: str, policy_folder: Path, templates: Path) -> bytes:
-    """A PDF of one page of the site."""
-    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-
+    """A PDF of one page of the site. Laying a page out takes WeasyPrint about a second, and every
+    build publishes a PDF of each version's statement and appendices, most of them unchanged since
+    the last build: a PDF is kept on disk by what it is made from (the same input always gives the
+    same bytes) and made again only when that changes."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                      comment_start_string="{##", comment_end_string="##}")
@@ -77,6 +112,32 @@ def document(page_markdown: str, *, title: str, version_line: str, language: str
         language=language, title=title, author=author, date=date, version_line=version_line,
         body=Markup(page_html(page_markdown)))
     folder = policy_folder / PRINT_FOLDER
+    cache = _cache_folder()
+    kept = cache / f"{_cache_key(html, folder)}.pdf" if cache else None
+    if kept is not None:
+        with contextlib.suppress(OSError):
+            return kept.read_bytes()
+    pdf = _made(html, folder)
+    if kept is not None:
+        _keep(pdf, kept)
+    return pdf
+
+
+def _keep(pdf: bytes, path: Path) -> None:
+    """Writes the PDF to the cache whole or not at all (even with two builds at once); a cache that
+    cannot be written is left out."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        partial.write_bytes(pdf)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+
+
+def _made(html: str, folder: Path) -> bytes:
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+
     fetcher = _fetcher(folder)
     stylesheet = CSS(filename=str(folder / STYLESHEET), url_fetcher=fetcher)
     pdf: bytes = HTML(string=html, base_url=str(folder) + "/", url_fetcher=fetcher).write_pdf(
