@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
 import re
 import stat
@@ -85,12 +86,13 @@ def _cache_folder() -> Path | None:
 
 
 def _cache_key(html: str, folder: Path) -> str:
-    """What the PDF is made from: WeasyPrint's version, this module (how it calls WeasyPrint), the
-    page and every file of the print folder."""
+    """What the PDF is made from: WeasyPrint's version, the code that calls it, the page and every
+    file of the print folder."""
     from importlib.metadata import version
 
     digest = hashlib.sha256(f"weasyprint {version('weasyprint')}\n".encode())
-    digest.update(Path(__file__).read_bytes())
+    for function in (_made, _fetcher):
+        digest.update(marshal.dumps(function.__code__))
     digest.update(html.encode())
     for path in sorted(folder.rglob("*")):
         if path.is_file():
