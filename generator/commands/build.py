@@ -12,14 +12,13 @@ from typing import TextIO
 
 from generator.build import OutputRefused, check_output, write_pages
 from generator.commands.common import (
-    EXIT_INVALID,
     EXIT_OK,
     UsageError,
     add_model_argument,
     add_policy_argument,
     model_path,
-    print_problems,
     read_policy,
+    refuse_invalid,
 )
 from generator.diff import describe_changes, renamed_ids
 from generator.exports import site_downloads
@@ -45,14 +44,10 @@ def command_build(arguments: argparse.Namespace, out: TextIO) -> int:
     try:
         loaded = read_model(path, policy)
     except InputError as error:
-        print_problems(error.problems, out)
-        print(f"{path}: not built: the model is not valid", file=out)
-        return EXIT_INVALID
+        return refuse_invalid(error.problems, path, "not built", out)
     history = read_history(loaded.model, path, build_date(), str(path), policy)
     if history.problems:
-        print_problems(history.problems, out)
-        print(f"{path}: not built: the model is not valid", file=out)
-        return EXIT_INVALID
+        return refuse_invalid(history.problems, path, "not built", out)
     for line in skipped_warnings(history, str(path)):
         print(line, file=out)
     site = render_site(loaded.model, policy, history=history, describe_changes=partial(describe_changes, policy=policy),

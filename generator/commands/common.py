@@ -85,6 +85,14 @@ def print_problems(problems: Sequence[Problem], out: TextIO) -> None:
         print(problem.format(), file=out)
 
 
+def refuse_invalid(problems: Sequence[Problem], file: str | Path, outcome: str, out: TextIO) -> int:
+    """Print the problems that make the model invalid and `FILE: OUTCOME: the model is not valid`
+    (such as "not built"); the exit code that says so."""
+    print_problems(problems, out)
+    print(f"{file}: {outcome}: the model is not valid", file=out)
+    return EXIT_INVALID
+
+
 def load_and_validate(path: Path, policy: Policy) -> tuple[Document | None, Validation | None, list[Problem]]:
     """The first two stages; the problems that stopped them, or the validation's own."""
     try:

@@ -15,15 +15,14 @@ from pathlib import Path
 from typing import TextIO
 
 from generator.commands.common import (
-    EXIT_INVALID,
     EXIT_OK,
     PROG,
     UsageError,
     add_model_argument,
     add_policy_argument,
     model_path,
-    print_problems,
     read_policy,
+    refuse_invalid,
 )
 from generator.exports import FORMATS, Format, Request, export
 from generator.pipeline import read_model
@@ -91,9 +90,7 @@ def command_export(arguments: argparse.Namespace, out: TextIO) -> int:
     try:
         loaded = read_model(path, policy)
     except InputError as error:
-        print_problems(error.problems, out)
-        print(f"{path}: not exported: the model is not valid", file=out)
-        return EXIT_INVALID
+        return refuse_invalid(error.problems, path, "not exported", out)
     content = export(_request(arguments, loaded.model, policy, fmt), fmt.name)
     if arguments.out is not None:
         try:
