@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.pipeline import read_model
 from generator.policy import Policy, load_policy
+from generator.validate import Model
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The live model: editors change it in every pull request, so no test of the code depends on what it
@@ -24,6 +26,8 @@ LIVE_MODEL = PROJECT_ROOT / "data" / "processing.yaml"
 # commit ffba760; see tests/test_model_seed.py for the check against the seed itself). Tests read and
 # edit this copy, so an editor's change to data/processing.yaml never breaks one.
 REAL_MODEL = PROJECT_ROOT / "tests" / "fixtures" / "model-1.0.0.yaml"
+# A group of companies with every kind of entry the model has (tests/fixtures/group.yaml).
+GROUP = PROJECT_ROOT / "tests" / "fixtures" / "group.yaml"
 POLICY_DIR = PROJECT_ROOT / "policy"
 # The project's policy, read once for the tests that call the stages directly.
 POLICY: Policy = load_policy(POLICY_DIR)
@@ -102,3 +106,18 @@ def edited(text: str, old: str, new: str) -> str:
     if count != 1:
         raise AssertionError(f"expected exactly one {old!r} in the model, found {count}")
     return text.replace(old, new)
+
+
+def model_at(path: Path) -> Model:
+    """The validated model of a fixture file (the file must be valid)."""
+    return read_model(path, POLICY).model
+
+
+@pytest.fixture(scope="session")
+def group() -> Model:
+    return model_at(GROUP)
+
+
+@pytest.fixture(scope="session")
+def real() -> Model:
+    return model_at(REAL_MODEL)

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import GROUP, model_at
 from injection import PAYLOAD, injection_model_text
 from sitekit import CHROMIUM_ARGS, require_chromium, serve
-from test_exports import GROUP, made, model_at
+from test_exports import made
 
 from generator.exports.consent import revision
 

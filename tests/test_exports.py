@@ -17,31 +17,14 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import POLICY, REAL_MODEL, CliResult, run_script
+from conftest import GROUP, POLICY, CliResult, model_at, run_script
 from injection import PAYLOAD, injection_model_text
 
 from generator.exports import FORMATS, Request, export
 from generator.exports.cookies import name_prefix
-from generator.pipeline import read_model
 from generator.validate import Model
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-GROUP = FIXTURES / "group.yaml"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def model_at(path: Path) -> Model:
-    return read_model(path, POLICY).model
-
-
-@pytest.fixture(scope="module")
-def group() -> Model:
-    return model_at(GROUP)
-
-
-@pytest.fixture(scope="module")
-def real() -> Model:
-    return model_at(REAL_MODEL)
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REAL_MODEL
+from conftest import GROUP, model_at
 from injection import injection_model_text
 from pypdf import PdfReader
-from test_exports import GROUP, made, model_at
+from test_exports import made
 
 from generator.validate import Model
 
@@ -36,11 +36,6 @@ def pdftotext(content: bytes, tmp_path: Path, page: int | None = None) -> str:
 def squeezed(text: str) -> str:
     """Text without the spaces, line breaks and hyphens a layout adds or takes away."""
     return re.sub(r"[\s\-\u00ad]+", "", text)
-
-
-@pytest.fixture(scope="module")
-def real() -> Model:
-    return model_at(REAL_MODEL)
 
 
 @pytest.fixture(scope="module")

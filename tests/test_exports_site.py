@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import POLICY
+from conftest import GROUP, POLICY, model_at
 from sitekit import copy_project, mkdocs_build
-from test_exports import GROUP, made, model_at
+from test_exports import made
 
 from generator.exports import site_downloads
 from generator.history import History, Version, date_versions

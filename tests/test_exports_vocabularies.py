@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from conftest import POLICY, REAL_MODEL
+from conftest import GROUP, POLICY, model_at
 from fideslang import DEFAULT_TAXONOMY
 from fideslang.models import Taxonomy
-from test_exports import GROUP, made, model_at
+from test_exports import made
 
 from generator.check import check
 from generator.validate import Model
@@ -29,16 +29,6 @@ GDPR = rdflib.Namespace("https://w3id.org/dpv/legal/eu/gdpr#")
 LOC = rdflib.Namespace("https://w3id.org/dpv/loc#")
 ARTICLE_6 = {"consent": "A6-1-a", "contract": "A6-1-b", "legal-obligation": "A6-1-c", "vital-interests": "A6-1-d",
              "public-task": "A6-1-e", "legitimate-interests": "A6-1-f"}
-
-
-@pytest.fixture(scope="module")
-def group() -> Model:
-    return model_at(GROUP)
-
-
-@pytest.fixture(scope="module")
-def real() -> Model:
-    return model_at(REAL_MODEL)
 
 
 def taxonomy_keys(kind: str) -> set[str]:
