@@ -107,7 +107,9 @@ def skipped_messages(history: History, display_name: str) -> list[str]:
 
 # --- the history the site shows --------------------------------------------------------------------
 
-_MODELS: dict[tuple[str, str], Model | None] = {}  # by (blob id, schema digest): None when invalid
+# The validated revisions, by blob id (None when invalid), for one schema: a changed schema (such as
+# an edit under `mkdocs serve`) drops them all, so the cache holds at most one entry per revision.
+_MODELS: dict[str, dict[str, Model | None]] = {}
 # The top-level fields of the revisions read so far, by their text: a new version changes a field or
 # two, and only those are parsed (bounded by the characters it holds; see generator.load.PartCache).
 _PARTS = PartCache()
@@ -119,14 +121,17 @@ def _schema_digest(policy: Policy) -> str:
 
 
 def _validated(blob: str, commit: str, history: FileHistory, display_name: str, policy: Policy) -> Model | None:
-    cache_key = (blob, _schema_digest(policy))
-    if cache_key not in _MODELS:
+    schema = _schema_digest(policy)
+    if schema not in _MODELS:
+        _MODELS.clear()
+    models = _MODELS.setdefault(schema, {})
+    if blob not in models:
         try:
-            _MODELS[cache_key] = read_model_bytes(history.contents[blob], f"{display_name}@{commit[:12]}",
-                                                  policy, _PARTS).model
+            models[blob] = read_model_bytes(history.contents[blob], f"{display_name}@{commit[:12]}",
+                                            policy, _PARTS).model
         except InputError:
-            _MODELS[cache_key] = None
-    return _MODELS[cache_key]
+            models[blob] = None
+    return models[blob]
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -12,11 +13,12 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import POLICY
+from conftest import POLICY, POLICY_DIR
 from sitekit import BIN, REAL_MODEL, copy_project, mkdocs_build
 
 from generator.history import Version, build_date, date_versions, read_history
 from generator.pipeline import read_model
+from generator.policy import Policy, load_policy
 from generator.timeline import Header, read_header
 
 BUILD_DAY_EPOCH = "1795564800"  # 2026-11-25T00:00:00Z
@@ -84,6 +86,28 @@ def test_history_reads_one_version_per_number_with_its_last_commit(three_version
     assert oldest["data_subjects"][0]["name"]["en"] == "Job applicants"  # the fix belongs to 1.0.0
     assert history.entries[0].previous is history.entries[1].version
     assert history.entries[-1].previous is None
+
+
+def test_a_changed_schema_judges_every_revision_again(three_versions: Path, tmp_path: Path) -> None:
+    """Validated revisions are kept per schema: under `mkdocs serve` the policy can change between
+    builds, and each build must judge the archived versions by the schema it has."""
+    stricter_folder = tmp_path / "policy"
+    shutil.copytree(POLICY_DIR, stricter_folder)
+    schema_file = stricter_folder / "processing.schema.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    schema["properties"]["version"] = {"allOf": [{"$ref": "#/$defs/version"}, {"not": {"const": "1.0.0"}}]}
+    schema_file.write_text(json.dumps(schema), encoding="utf-8")
+    stricter = load_policy(stricter_folder)
+    model_path = three_versions / "data" / "processing.yaml"
+    current = read_model(model_path, POLICY).model
+
+    def versions(policy: Policy) -> list[str]:
+        history = read_history(current, model_path, date(2026, 11, 25), "data/processing.yaml", policy)
+        return [entry.version.number for entry in history.entries]
+
+    assert versions(POLICY) == ["2.0.0", "1.1.0", "1.0.0"]
+    assert versions(stricter) == ["2.0.0", "1.1.0"]
+    assert versions(POLICY) == ["2.0.0", "1.1.0", "1.0.0"]
 
 
 def test_statement_shows_the_version_in_force_and_announces_the_next(history_site: Path) -> None:
