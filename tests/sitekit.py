@@ -80,3 +80,32 @@ def require_chromium() -> Path:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{CHROMIUM} is missing under CI: .ci/run should have installed Debian's chromium")
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+
+
+@contextmanager
+def launched_chromium(*extra_args: str) -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (skips or fails as `require_chromium`)."""
+    chromium = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=[*CHROMIUM_ARGS, *extra_args],
+                                             headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical accessibility violations on the page, each with where it is."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.response["testEngine"]["name"] == "axe-core"
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        f"{[node['target'] for node in violation['nodes']][:3]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]

@@ -15,24 +15,18 @@ import pytest
 import scenarios
 from injection import HOSTILE_EMAIL, HOSTILE_URL, injection_model_text
 from scenarios import BUILD_EPOCH, history_project
-from sitekit import BIN, CHROMIUM_ARGS, REAL_MODEL, copy_project, mkdocs_build, require_chromium, serve
+from sitekit import BIN, REAL_MODEL, copy_project, launched_chromium, mkdocs_build, serious_violations, serve
 
 from generator.load import load_file
 
 pytestmark = pytest.mark.browser
 
-SERIOUS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _build(directory: Path, model_text: str | None = None) -> Path:
@@ -156,18 +150,7 @@ def test_pages_stay_local_without_console_errors(visit: Visit, path: str) -> Non
 
 @pytest.mark.parametrize("path", _page_types())
 def test_no_serious_accessibility_violations(visit: Visit, path: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = visit.open(path)
-    results = Axe().run(page)
-    serious = [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        f"{[node['target'] for node in violation['nodes']][:3]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-    assert results.response["testEngine"]["name"] == "axe-core"
-    assert serious == []
+    assert serious_violations(visit.open(path)) == []
 
 
 # Every attribute a handler or a script address could hide in, checked on every element of a page.
@@ -337,17 +320,7 @@ def test_the_swedish_search_finds_swedish_pages_only(visit_site: Visit) -> None:
 
 @pytest.mark.parametrize("path", _page_types())
 def test_no_serious_accessibility_violations_on_the_swedish_pages(visit_site: Visit, path: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = visit_site.open("sv/" + path)
-    results = Axe().run(page)
-    serious = [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
-        f"{[node['target'] for node in violation['nodes']][:3]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-    assert serious == []
+    assert serious_violations(visit_site.open("sv/" + path)) == []
     assert visit_site.foreign_requests() == [] and visit_site.failed == []
 
 

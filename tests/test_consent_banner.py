@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import GROUP, model_at
 from injection import PAYLOAD, injection_model_text
-from sitekit import CHROMIUM_ARGS, require_chromium, serve
+from sitekit import launched_chromium, serve
 from test_exports import made
 
 from generator.exports.consent import revision
@@ -58,15 +58,8 @@ window.configLoaded = true;
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(chromium), headless=True,
-            args=[*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {HOST} 127.0.0.1"])
+    with launched_chromium(f"--host-resolver-rules=MAP {HOST} 127.0.0.1") as launched:
         yield launched
-        launched.close()
 
 
 def banner_site(folder: Path, consent: bytes, language: str = "en") -> Path:

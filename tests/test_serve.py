@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import edited
-from sitekit import BIN, CHROMIUM_ARGS, PROJECT_ROOT, copy_project, mkdocs_build, require_chromium
+from sitekit import BIN, PROJECT_ROOT, copy_project, launched_chromium, mkdocs_build
 
 pytestmark = pytest.mark.browser
 
@@ -30,13 +30,8 @@ HEADING = "The privacy statement cannot be built"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 def free_port() -> int:

@@ -20,7 +20,7 @@ import jsonschema
 import pytest
 import yaml
 from conftest import POLICY, CliResult, edited
-from sitekit import CHROMIUM_ARGS, copy_project, mkdocs_build, require_chromium, serve
+from sitekit import copy_project, launched_chromium, mkdocs_build, serious_violations, serve
 
 from generator.check import check
 from generator.diff import describe_changes, diff_models, format_text
@@ -318,10 +318,6 @@ def test_a_change_to_a_text_without_swedish_quotes_no_english_on_the_swedish_cha
 @pytest.mark.browser
 def test_the_browser_shows_the_draft_notice_on_the_swedish_statement_until_it_is_approved(
         complete: str, tmp_path: Path) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
-    chromium = require_chromium()
     approved = edited(complete, "      approved: false\n", "      approved: true\n")
     sites = {}
     for name, text in (("draft", complete), ("approved", approved)):
@@ -329,8 +325,7 @@ def test_the_browser_shows_the_draft_notice_on_the_swedish_statement_until_it_is
         result = mkdocs_build(project, project / "site")
         assert result.returncode == 0, result.stderr
         sites[name] = project / "site"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
+    with launched_chromium() as browser:
         page = browser.new_page()
         with serve(sites["draft"]) as url:
             page.goto(url + "sv/privacy/")
@@ -344,9 +339,7 @@ def test_the_browser_shows_the_draft_notice_on_the_swedish_statement_until_it_is
             # The Swedish texts are the model's own, read as Swedish.
             cell = page.locator("article td", has_text="Kontaktpersoner hos kunder").first
             assert cell.evaluate("element => element.closest('[lang]').lang") == "sv"
-            serious = [violation["id"] for violation in Axe().run(page).response["violations"]
-                       if violation["impact"] in ("serious", "critical")]
-            assert serious == []
+            assert serious_violations(page) == []
             page.goto(url + "en/privacy/")
             assert page.locator("article > *").nth(1).get_attribute("class") == "statement-version"
             assert page.get_by_text("draft", exact=False).count() == 0
@@ -355,7 +348,6 @@ def test_the_browser_shows_the_draft_notice_on_the_swedish_statement_until_it_is
             assert page.get_by_text("utkast", exact=False).count() == 0
             assert page.locator(".statement-prevails").inner_text() == (
                 "Där denna text skiljer sig från den engelska texten gäller den engelska texten.")
-        browser.close()
 
 
 def test_the_diffs_wording_has_the_same_keys_and_places_in_both_languages() -> None:
