@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from generator.messages import Arg, Said, said
 from generator.problems import FieldPath, InputError, Location, Problem, format_path
 from generator.translations import TEXT_KEYS
 
@@ -88,8 +89,12 @@ class Document:
             return Location(start.line, start.column + at)
         return Location(start.line + len(breaks), at - breaks[-1].end() + 1)
 
-    def problem(self, path: FieldPath, message: str, *, key: bool = False,
+    def problem(self, path: FieldPath, message: str | Said, *, key: bool = False,
                 severity: str = "error") -> Problem:
+        """A problem at `path`: its message said (a key and arguments, see generator.messages), or, for
+        what only English tells (git's own words), a text."""
+        if isinstance(message, Said):
+            return Problem.of(self.file, self.locate(path, key=key), path, message, severity)  # type: ignore[arg-type]
         return Problem(self.file, self.locate(path, key=key), path, message, severity)  # type: ignore[arg-type]
 
 
@@ -199,39 +204,32 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
-_SYNTAX_HINTS = (
-    ("found character '\\t'", "a tab character; YAML indentation must use spaces"),
-    ("found a tab character", "a tab character; YAML indentation must use spaces"),
-    ("exceeded maximum nesting depth", f"values are nested far more than {MAX_DEPTH} levels deep"),
-    ("mapping values are not allowed",
-     "a colon followed by a space where none is expected; check that this line is indented like "
-     "the fields around it, and if the text itself contains ': ', put the whole text in quotes"),
-    ("could not find expected ':'",
-     "a line that is not `field: value`; check the indentation of this line and the line above"),
-    ("did not find expected key",
-     "this line does not line up with the fields around it; check its indentation, and that "
-     "every quote opened above is closed"),
-    ("did not find expected ',' or ']'", "a list in [brackets] is not closed with ']' or its items "
-     "are not separated by commas"),
-    ("did not find expected ',' or '}'", "a mapping in {braces} is not closed with '}' or its fields "
-     "are not separated by commas"),
-    ("did not find expected '-' indicator",
-     "a list item is not indented like the items around it"),
-    ("found undefined alias", "an alias (*name) with no matching anchor (&name)"),
-    ("found unexpected end of stream", "the file ends inside an unfinished value; is a quote or bracket not closed?"),
-    ("found unknown escape character",
-     "an unknown backslash escape inside double quotes; use single quotes or write \\\\"),
-    ("while scanning a quoted scalar", "a quoted text that is never closed"),
+_SYNTAX_HINTS: tuple[tuple[str, Said], ...] = (
+    ("found character '\\t'", said("syntax.tab")),
+    ("found a tab character", said("syntax.tab")),
+    ("exceeded maximum nesting depth", said("syntax.depth", depth=MAX_DEPTH)),
+    ("mapping values are not allowed", said("syntax.colon")),
+    ("could not find expected ':'", said("syntax.expected_colon")),
+    ("did not find expected key", said("syntax.expected_key")),
+    ("did not find expected ',' or ']'", said("syntax.bracket")),
+    ("did not find expected ',' or '}'", said("syntax.brace")),
+    ("did not find expected '-' indicator", said("syntax.dash")),
+    ("found undefined alias", said("syntax.alias")),
+    ("found unexpected end of stream", said("syntax.end")),
+    ("found unknown escape character", said("syntax.escape")),
+    ("while scanning a quoted scalar", said("syntax.quote")),
 )
 
 
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+def _syntax_message(error: yaml.MarkedYAMLError) -> Said:
     problem = (error.problem or "").strip()
     for fragment, plain in _SYNTAX_HINTS:
         if fragment in problem or fragment in (error.context or ""):
-            return f"YAML syntax error: {plain} ({problem})"
+            return said("load.syntax_hint", hint=plain, problem=problem)
     context = f" {error.context.strip()}" if error.context else ""
-    return f"YAML syntax error: {problem}{context}".strip()
+    # PyYAML's own words, in English.
+    written = f"{problem}{context}".rstrip()
+    return said("load.syntax", problem=written) if written else said("load.syntax_bare")
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, file: str) -> Problem:
@@ -240,8 +238,8 @@ def _syntax_problem(error: yaml.MarkedYAMLError, file: str) -> Problem:
     message = _syntax_message(error)
     if error.context_mark and error.problem_mark and error.context_mark.line != error.problem_mark.line:
         start = _location(error.context_mark)
-        message += f"; it starts at line {start.line}, column {start.column}"
-    return Problem(file, where, (), message)
+        message = said("load.syntax_starts", message=message, line=start.line, column=start.column)
+    return Problem.of(file, where, (), message)
 
 
 # --- characters that make the file read differently than it is stored ------------------------------
@@ -268,27 +266,25 @@ def _describe_character(character: str) -> str:
     return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
 
 
-def _character_message(character: str, *, escaped: bool = False) -> str:
+def _character_message(character: str, more: int, *, escaped: bool = False) -> Said:
+    """What is wrong with a refused character, and how many more (`more`) the value holds."""
     shown = _describe_character(character)
-    written = ", written as an escape" if escaped else ""
+    message: Said
     if character in _OLD_LINE_BREAKS:
-        return (f"the character {shown} is a line break to this tool's YAML reader but an "
-                "ordinary character to YAML 1.2 and to editors, so the two would count lines differently; "
-                "replace it with a space or a normal line break")
-    if character in _BIDI_CONTROLS:
-        kind = "a bidirectional control"
-    elif character in _ZERO_WIDTH:
-        kind = "a zero-width character"
+        message = said("char.old_break", character=shown)
     else:
-        kind = "an invisible formatting character"
-    return (f"the text holds an invisible character, {shown}{written}, {kind} that can make a text read "
-            "differently than it is stored; delete it")
-
-
-def _more(count: int) -> str:
-    if count <= 0:
-        return ""
-    return f" (and the {count} other invisible character{'s' if count != 1 else ''} in this value)"
+        written: Arg = said("char.escaped") if escaped else ""
+        if character in _BIDI_CONTROLS:
+            kind = said("char.bidi")
+        elif character in _ZERO_WIDTH:
+            kind = said("char.zero_width")
+        else:
+            kind = said("char.formatting")
+        message = said("char.invisible", character=shown, written=written, kind=kind)
+    if more <= 0:
+        return message
+    return said("char.with_more", message=message,
+                more=said("char.more.one" if more == 1 else "char.more.many", count=more))
 
 
 # --- texts -----------------------------------------------------------------------------------------
@@ -376,15 +372,13 @@ class _Builder:
         self.tagged = False
         self.scalars: list[_Scalar] = []
 
-    def error(self, location: Location, path: FieldPath, message: str) -> None:
-        self.problems.append(Problem(self.file, location, path, message))
+    def error(self, location: Location, path: FieldPath, message: Said) -> None:
+        self.problems.append(Problem.of(self.file, location, path, message))
 
     def count(self, amount: int, location: Location, path: FieldPath) -> bool:
         self.values += amount
         if self.values > MAX_VALUES:
-            self.error(location, path,
-                       f"the file expands to more than {MAX_VALUES:,} values (through aliases "
-                       "or sheer size); write the model out plainly, without repeated aliases")
+            self.error(location, path, said("load.too_many_values", limit=MAX_VALUES))
             return False
         return True
 
@@ -397,19 +391,16 @@ class _Builder:
             if tag is None:
                 return _resolve_plain(event.value) if event.implicit[0] else event.value
         except _NumberTooLong:
-            self.error(where, path, f"a number of more than {MAX_NUMBER_LENGTH} digits; put it in quotes "
-                                    "if it is meant as text")
+            self.error(where, path, said("load.number_too_long", limit=MAX_NUMBER_LENGTH))
             return event.value
         if tag not in _ALLOWED_TAGS or tag in (f"{_TAG}map", f"{_TAG}seq"):
-            self.error(where, path,
-                       f"the tag {_show_tag(tag)!r} is not allowed; write a plain value without a "
-                       "'!' tag (quote it if it should be text)")
+            self.error(where, path, said("load.tag_value", tag=repr(_show_tag(tag))))
             return event.value
         try:
             return _convert_tagged(tag, event.value)
         except (ValueError, KeyError):
             shown = event.value if len(event.value) <= 60 else event.value[:57] + "..."
-            self.error(where, path, f"{shown!r} is not a valid {_show_tag(tag)} value")
+            self.error(where, path, said("load.tag_invalid", value=repr(shown), tag=_show_tag(tag)))
             return event.value
 
     def check_escapes(self, event: yaml.ScalarEvent, where: Location, path: FieldPath) -> None:
@@ -418,7 +409,7 @@ class _Builder:
             return
         refused = _INVISIBLE.findall(event.value)
         if not _INVISIBLE.search(self.text, _start(event), _end(event)):
-            self.error(where, path, _character_message(refused[0], escaped=True) + _more(len(refused) - 1))
+            self.error(where, path, _character_message(refused[0], len(refused) - 1, escaped=True))
 
     def has_colon(self, event: yaml.ScalarEvent) -> bool:
         """Whether a field name in {braces} is followed by ':' (or is an explicit `? key`)."""
@@ -446,16 +437,13 @@ class _Builder:
         elif frame.last_plain is not None:
             frame.cuts.append([frame.last_plain, _end(event)])
         else:
-            self.error(where, (*frame.path, name),
-                       f'"{name}" in {{braces}} has no value; write it as `name: value`, or put a text '
-                       "that holds a comma in quotes")
+            self.error(where, (*frame.path, name), said("load.brace_no_value", name=name))
 
     def report_cuts(self, frame: _Frame) -> None:
         for text, end in frame.cuts:
             whole = self.text[text.start:end]
-            self.error(text.location, text.path,
-                       f'the text "{self.text[text.start:text.end]}" ends at a comma, because in {{braces}} '
-                       f"a comma separates fields; put the whole text in quotes{_quoted_example(text, whole)}")
+            self.error(text.location, text.path, said("load.comma_cut", text=self.text[text.start:text.end],
+                                                      example=_quoted_example(text, whole)))
 
     def quote_hint(self, error: yaml.MarkedYAMLError) -> Problem | None:
         """For the parser's complaint about a colon in an unquoted text in {braces}: a message that
@@ -477,9 +465,8 @@ class _Builder:
             return None  # a text running on to a line with a field on it: more likely a '}' left out
         rest = re.match(r"[^,}\r\n]*", self.text[at:])
         whole = self.text[text.start:at + (rest.end() if rest else 0)].rstrip()
-        return Problem(self.file, text.location, text.path,
-                       "a colon followed by a space (or by the end of the text) starts a field inside "
-                       f"{{braces}}; put the whole text in quotes{_quoted_example(text, whole)}")
+        return Problem.of(self.file, text.location, text.path,
+                          said("load.colon_in_braces", example=_quoted_example(text, whole)))
 
     def tidy_text(self, frame: _Frame) -> None:
         """A mapping of languages is a text: tidy its whitespace, and require something visible."""
@@ -496,17 +483,13 @@ class _Builder:
             if unwanted:
                 character = unwanted.group()
                 if character in _OLD_LINE_BREAKS:
-                    self.error(where, path, f"the text holds {_describe_character(character)}, written as an "
-                                            "escape, a line break that some programs show and others do not; "
-                                            "write a normal line break or a space")
+                    self.error(where, path, said("text.escaped_break", character=_describe_character(character)))
                 else:
-                    self.error(where, path, f"the text holds a control character, U+{ord(character):04X}, "
-                                            "written as an escape; delete it")
+                    self.error(where, path, said("text.control", code=ord(character)))
             elif tidy and not _INVISIBLE.search(tidy) and not any(map(is_visible, tidy)):
                 shown = ", ".join(_describe_character(c) if not c.isprintable() or c.isspace() else f'"{c}"'
                                   for c in dict.fromkeys(tidy.replace(" ", "")))
-                self.error(where, path, f"the text holds no letter, digit or symbol that a reader could see, "
-                                        f"only {shown or 'spaces'}; write the text itself")
+                self.error(where, path, said("text.invisible_only", shown=shown or said("text.spaces")))
 
     def build(self, events: Any) -> Any:
         """Consume events; return the first document's top-level value (or None if none)."""
@@ -532,8 +515,7 @@ class _Builder:
             if frame.key is _NO_KEY:
                 key_path = (*frame.path, "?")
                 if isinstance(value, (dict, list)) or not _is_key(value):
-                    self.error(where, frame.path,
-                               "a field name must be plain text, not a list, mapping or number")
+                    self.error(where, frame.path, said("load.key_not_text"))
                     frame.key = _BAD_KEY
                     return
                 name = str(value)
@@ -542,13 +524,11 @@ class _Builder:
                     frame.key = _CUT_KEY
                     return
                 if name == "<<":
-                    self.error(where, key_path,
-                               "merge keys ('<<') are not supported; write the fields out in full")
+                    self.error(where, key_path, said("load.merge_key"))
                 if name in frame.seen:
                     first = frame.seen[name]
                     self.error(where, key_path,
-                               f'duplicate key "{name}": it is already defined at line '
-                               f"{first.line}, column {first.column}; keep only one")
+                               said("load.duplicate_key", name=name, line=first.line, column=first.column))
                     frame.key = _BAD_KEY
                     return
                 frame.seen[name] = where
@@ -567,9 +547,7 @@ class _Builder:
             if isinstance(event, yaml.DocumentStartEvent):
                 self.documents += 1
                 if self.documents == 2:
-                    self.error(_location(event.start_mark), (),
-                               "the file holds more than one YAML document ('---'); keep the "
-                               "whole model in one")
+                    self.error(_location(event.start_mark), (), said("load.many_documents"))
                     stopped = True
                 continue
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
@@ -616,7 +594,7 @@ class _Builder:
                 place(value, where, event.anchor, 1, scalar if scalar.plain else None, no_colon)
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in self.anchors:
-                    self.error(where, path, f"the alias *{event.anchor} has no anchor &{event.anchor} before it")
+                    self.error(where, path, said("load.alias_no_anchor", name=event.anchor))
                     place(None, where, None, 1)
                     continue
                 value, size = self.anchors[event.anchor]
@@ -631,16 +609,14 @@ class _Builder:
                     stopped = True
                     continue
                 if len(stack) >= MAX_DEPTH:
-                    self.error(where, path[:2], f"values are nested more than {MAX_DEPTH} levels deep")
+                    self.error(where, path[:2], said("load.too_deep", depth=MAX_DEPTH))
                     stopped = True
                     continue
                 if event.tag is not None:
                     self.tagged = True
                 expected = f"{_TAG}map" if isinstance(event, yaml.MappingStartEvent) else f"{_TAG}seq"
                 if event.tag not in (None, "!", expected):
-                    self.error(where, path,
-                               f"the tag {_show_tag(event.tag)!r} is not allowed; write the value "
-                               "without a '!' tag")
+                    self.error(where, path, said("load.tag_collection", tag=repr(_show_tag(event.tag))))
                 if not in_key:
                     self.value_locations[path] = where
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
@@ -656,12 +632,12 @@ class _Builder:
         return root if have_root else _EMPTY
 
 
-def _quoted_example(text: _Scalar, whole: str) -> str:
+def _quoted_example(text: _Scalar, whole: str) -> Arg:
     """`, such as {en: 'Hello, world'}` for a text of one short line, else nothing."""
     if "\n" in whole or "\r" in whole or len(whole) > 80 or not text.path or not isinstance(text.path[-1], str):
         return ""
     quoted = "'" + whole.replace("'", "''") + "'"
-    return f", such as {{{text.path[-1]}: {quoted}}}"
+    return said("load.example", field=text.path[-1], quoted=quoted)
 
 
 class _Marker:
@@ -689,10 +665,8 @@ def _decode(raw: bytes, file: str) -> str:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        raise InputError([Problem(
-            file, Location(line, column), (),
-            f"the file is not valid UTF-8 (byte 0x{raw[error.start]:02x} here); save it as UTF-8",
-        )]) from None
+        raise InputError([Problem.of(file, Location(line, column), (),
+                                     said("load.not_utf8", byte=raw[error.start]))]) from None
     return text.removeprefix("\ufeff")
 
 
@@ -710,10 +684,7 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         # Comments too: the parser refuses a tab before a comment, with a far less clear message.
         if "\t" in indent and line.strip():
-            problems.append(Problem(
-                file, Location(number, indent.index("\t") + 1), (),
-                "this line is indented with a tab; YAML indentation must use spaces",
-            ))
+            problems.append(Problem.of(file, Location(number, indent.index("\t") + 1), (), said("load.tab")))
     return problems
 
 
@@ -743,8 +714,8 @@ def _refused_problems(text: str, file: str, scalars: list[_Scalar]) -> list[Prob
         else:
             groups.setdefault(("line", lines.location(index).line), []).append(index)
     return [
-        Problem(file, lines.location(indexes[0]), scalars[number].path if kind == "value" else (),
-                _character_message(text[indexes[0]]) + _more(len(indexes) - 1))
+        Problem.of(file, lines.location(indexes[0]), scalars[number].path if kind == "value" else (),
+                _character_message(text[indexes[0]], len(indexes) - 1))
         for (kind, number), indexes in groups.items()
     ]
 
@@ -770,21 +741,18 @@ def _load(text: str, file: str) -> tuple[Document, _Builder]:
         position = getattr(error, "position", None)
         where = _Lines(text).location(position) if isinstance(position, int) else Location(1, 1)
         reason = getattr(error, "reason", None) or str(error)
-        unreadable = Problem(file, where, (), f"the file cannot be read as YAML: {reason}")
+        unreadable = Problem.of(file, where, (), said("load.unreadable", reason=reason))  # PyYAML's words
         raise InputError([*builder.problems, *_tab_problems(text, file), unreadable,
                           *_refused_problems(text, file, builder.scalars)]) from None
     refused = _refused_problems(text, file, builder.scalars)
     if builder.problems or refused:
         raise InputError([*builder.problems, *refused])
     if root is _EMPTY or root is None:
-        raise InputError([Problem(file, Location(1, 1), (),
-                                  "the file is empty; it should hold the privacy model, starting "
-                                  "with `version:`")])
+        raise InputError([Problem.of(file, Location(1, 1), (), said("load.empty"))])
     if not isinstance(root, dict):
-        kind = "a list" if isinstance(root, list) else f"the single value {root!r}"
-        raise InputError([Problem(file, builder.value_locations.get((), Location(1, 1)), (),
-                                  f"the top level must be a mapping of fields (such as "
-                                  f"`version: ...`), but the file holds {kind}")])
+        kind = said("load.a_list") if isinstance(root, list) else said("load.single_value", value=repr(root))
+        raise InputError([Problem.of(file, builder.value_locations.get((), Location(1, 1)), (),
+                                     said("load.not_mapping", kind=kind))])
     return Document(file, root, builder.value_locations, builder.key_locations, builder.text_sources), builder
 
 
@@ -807,20 +775,17 @@ def load_file(path: Path, display_name: str | None = None) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError([Problem(name, Location(1, 1), (),
-                                      f"the file is {size:,} bytes, more than the limit of "
-                                      f"{MAX_BYTES:,}; a privacy model should be far smaller")])
+            raise InputError([Problem.of(name, Location(1, 1), (), said("load.too_big", size=size, limit=MAX_BYTES))])
         raw = path.read_bytes()
     except OSError as error:
-        raise InputError([Problem(name, Location(1, 1), (), f"cannot read the file: {error.strerror}")]) from None
+        raise InputError([Problem.of(name, Location(1, 1), (),
+                                     said("load.cannot_read", reason=str(error.strerror)))]) from None
     return load_bytes(raw, name)
 
 
 def load_bytes(raw: bytes, file: str) -> Document:
     if len(raw) > MAX_BYTES:
-        raise InputError([Problem(file, Location(1, 1), (),
-                                  f"the file is {len(raw):,} bytes, more than the limit of "
-                                  f"{MAX_BYTES:,}; a privacy model should be far smaller")])
+        raise InputError([Problem.of(file, Location(1, 1), (), said("load.too_big", size=len(raw), limit=MAX_BYTES))])
     return load_text(_decode(raw, file), file)
 
 

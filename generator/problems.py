@@ -6,8 +6,10 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
+
+from generator.messages import Said, Wording, english
 
 Severity = Literal["error", "warning"]
 PathPart = str | int
@@ -58,6 +60,15 @@ class Problem:
     path: FieldPath
     message: str
     severity: Severity = "error"
+    # What the message was made of (its key and arguments), to say it in another language; None for
+    # a message that exists only in English (git's and the version history's).
+    said: Said | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, file: str, location: Location, path: FieldPath, said: Said,
+           severity: Severity = "error") -> Problem:
+        """A problem with the message `said`, in English."""
+        return cls(file, location, path, english(said), severity, said)
 
     def format(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
@@ -69,6 +80,13 @@ class Problem:
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.location.line, self.location.column, self.message)
+
+
+def in_wording(problem: Problem, wording: Wording | None) -> Problem:
+    """The problem with its message said in `wording` (None: as it is, in English)."""
+    if wording is None or problem.said is None:
+        return problem
+    return replace(problem, message=wording.say(problem.said))
 
 
 class InputError(Exception):

@@ -16,8 +16,9 @@ from typing import Any, cast
 from jsonschema.exceptions import ValidationError
 
 from generator.load import Document
+from generator.messages import Arg, Listed, Said, SchemaText, quoted, said
 from generator.policy import Policy
-from generator.problems import FieldPath, Problem, closest, format_path, quoted_list, suggestion
+from generator.problems import FieldPath, Problem, closest, format_path
 from generator.shape import ModelData, ModelIndex
 
 
@@ -55,51 +56,51 @@ class Validation:
 
 # --- schema errors in plain words -------------------------------------------------------------
 
-def _describe_value(value: Any) -> str:
+def _describe_value(value: Any) -> Said:
     if value is None:
-        return "an empty value (null)"
+        return said("value.null")
     if isinstance(value, bool):
-        return f"the value {str(value).lower()}"
+        return said("value.bool", value=str(value).lower())
     if isinstance(value, int | float):
-        return f"the number {value}" if not (isinstance(value, float) and math.isnan(value)) else "a number"
+        return said("value.number", value=str(value)) if not (isinstance(value, float) and math.isnan(value)) \
+            else said("value.nan")
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
-        return f'the text "{shown}"'
+        return said("value.text", text=shown)
     if isinstance(value, list):
-        return "a list"
-    return "a mapping of fields"
+        return said("value.list")
+    return said("value.mapping")
 
 
-def _expected(schema: Mapping[str, Any], root: Mapping[str, Any]) -> str:
+_TYPES = {"string", "object", "array", "boolean", "integer", "number", "null"}
+
+
+def _expected(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Arg:
     """What a schema accepts, as a reader would say it."""
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
         target = root["$defs"][name]
         if name == "text":
-            return "a text per language, such as `en: ...`"
+            return said("expected.text")
         if ("pattern" in target or "format" in target) and target.get("description"):
             # "A period as an ISO 8601 duration: P6M is ..." -> "a period as an ISO 8601 duration (P6M is ...)"
-            head, _, tail = target["description"].rstrip(".").partition(":")
-            words = f"{head} ({tail.strip()})" if tail else head
-            return words[0].lower() + words[1:]
+            return SchemaText(target["description"], form=True)
         return _expected(target, root)
     for combinator in ("anyOf", "oneOf"):
         if combinator in schema:
-            return " or ".join(_expected(branch, root) for branch in schema[combinator])
+            return Listed(tuple(_expected(branch, root) for branch in schema[combinator]), joiner="list.or")
     if "enum" in schema:
-        return "one of " + quoted_list(map(str, schema["enum"]))
+        return said("expected.one_of", choices=quoted(list(map(str, schema["enum"]))))
     if "const" in schema:
-        return f'"{schema["const"]}"'
+        return said("expected.const", value=str(schema["const"]))
     kind = schema.get("type")
-    return {
-        "string": "text",
-        "object": "a mapping of fields",
-        "array": "a list",
-        "boolean": "true or false",
-        "integer": "a whole number",
-        "number": "a number",
-        "null": "null (for a gap)",
-    }.get(kind if isinstance(kind, str) else "", "a different value")
+    return said(f"type.{kind}" if isinstance(kind, str) and kind in _TYPES else "type.other")
+
+
+def _suggestion(value: object, choices: Iterable[str]) -> Arg:
+    """' Did you mean "x"?' for a near miss among `choices`, else ''."""
+    near = closest(value, choices)
+    return said("did_you_mean", name=near) if near is not None else ""
 
 
 def _resolve(schema: Mapping[str, Any], root: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -124,28 +125,23 @@ def _schema_at(path: FieldPath, root: Mapping[str, Any]) -> Mapping[str, Any]:
     return schema
 
 
-def _field_description(path: FieldPath, name: str, root: Mapping[str, Any]) -> str:
+def _field_description(path: FieldPath, name: str, root: Mapping[str, Any]) -> Arg:
     prop = _schema_at(path, root).get("properties", {}).get(name, {})
     text = prop.get("description")
     if not text and "$ref" in prop:
         text = root["$defs"][prop["$ref"].rsplit("/", 1)[-1]].get("description")
-    return f" ({text})" if text else ""
+    return said("schema.field_description", text=SchemaText(text)) if text else ""
 
 
-def _form_description(error: ValidationError, root: Mapping[str, Any]) -> str:
+def _form_description(error: ValidationError, root: Mapping[str, Any]) -> Arg:
     """The description of the schema that set the rule: a $def explains its own form."""
     description = error.schema.get("description") if isinstance(error.schema, Mapping) else None
-    return description or "see the schema for the expected form"
+    return SchemaText(description) if description else said("schema.see_schema")
 
 
-_EMPTY_TEXT = "the text is empty; write something or remove the field"
+_EMPTY_TEXT = said("schema.empty_text")
 
-_FORMAT_HINTS = {
-    "date": "a date written as YYYY-MM-DD, such as 2026-01-31",
-    "email": "an email address, such as privacy@example.com",
-    "uri": "a full web address starting with https://",
-    "regex": "a valid regular expression (such as ^_ga_.+$)",
-}
+_FORMAT_HINTS = {"date", "email", "uri", "regex"}
 
 
 def _branch_errors(error: ValidationError) -> list[ValidationError] | None:
@@ -208,17 +204,16 @@ def _plain_problems(document: Document, error: ValidationError,
 
     if kind in ("anyOf", "oneOf"):
         if _branch_errors(error) is None:  # otherwise the branch's own errors say what is wrong
-            yield document.problem(path, f"expected {_expected(schema, root)}, "
-                                         f"found {_describe_value(value)}."
-                                         f"{suggestion(value, _constants(schema, root))}")
+            yield document.problem(path, said("schema.no_branch", expected=_expected(schema, root),
+                                              found=_describe_value(value),
+                                              suggestion=_suggestion(value, _constants(schema, root))))
         return
     if kind == "additionalProperties":
         allowed = list(schema.get("properties", {}))
         for name in sorted(set(value) - set(allowed)):
             yield document.problem(
                 (*path, name),
-                f'unknown field "{name}".{suggestion(name, allowed)} '
-                f"Fields allowed here: {quoted_list(allowed)}.",
+                said("schema.unknown_field", name=name, suggestion=_suggestion(name, allowed), allowed=quoted(allowed)),
                 key=True,
             )
         return
@@ -229,58 +224,57 @@ def _plain_problems(document: Document, error: ValidationError,
             # A misspelt field is reported once, as unknown with "Did you mean", not also as missing.
             if name not in value and name not in misspelt:
                 yield document.problem(
-                    path, f'the required field "{name}" is missing'
-                          f"{_field_description(path, name, root)}")
+                    path, said("schema.required", name=name, description=_field_description(path, name, root)))
         return
     if kind == "type":
         expected = _expected(schema, root) if "$ref" not in schema else _expected(
             {"type": expected_value}, root)
-        hint = ""
+        hint: Arg = ""
         if expected_value == "string" and isinstance(value, int | float | bool):
-            hint = "; put the value in quotes to make it text"
+            hint = said("hint.quote")
         if expected_value == "object" and "en" in (schema.get("properties") or {}):
-            expected = "a text per language, such as `en: ...`"
+            expected = said("expected.text")
             if isinstance(value, str):
-                hint = f"; write it as `en: {value if len(value) <= 40 else value[:37] + '...'}`"
-        yield document.problem(path, f"expected {expected}, found {_describe_value(value)}{hint}")
+                hint = said("hint.write_as", value=value if len(value) <= 40 else value[:37] + "...")
+        yield document.problem(path, said("schema.expected", expected=expected, found=_describe_value(value),
+                                          hint=hint))
         return
     if kind == "const" and not isinstance(expected_value, str):  # schema_version: 2
-        yield document.problem(path, f"expected {_describe_value(expected_value)}, "
-                                     f"found {_describe_value(value)}")
+        yield document.problem(path, said("schema.expected", expected=_describe_value(expected_value),
+                                          found=_describe_value(value), hint=""))
         return
     if kind in ("enum", "const"):
         choices = [str(c) for c in (expected_value if kind == "enum" else [expected_value])]
-        yield document.problem(
-            path, f"{_describe_value(value)} is not allowed here.{suggestion(value, choices)} "
-                  f"Allowed: {quoted_list(choices)}.")
+        yield document.problem(path, said("schema.not_allowed", found=_describe_value(value),
+                                          suggestion=_suggestion(value, choices), allowed=quoted(choices)))
         return
     if kind == "format":
-        hint = _FORMAT_HINTS.get(expected_value, f"a valid {expected_value}")
-        yield document.problem(path, f"{_describe_value(value)} is not {hint}")
+        format_hint = (said(f"format.{expected_value}") if expected_value in _FORMAT_HINTS
+                       else said("format.other", name=str(expected_value)))
+        yield document.problem(path, said("schema.format", found=_describe_value(value), hint=format_hint))
         return
     if kind == "pattern" and isinstance(value, str) and not value.strip():
         yield document.problem(path, _EMPTY_TEXT)
         return
     if kind == "pattern":
-        yield document.problem(path, f"{_describe_value(value)} does not have the expected form: "
-                                     f"{_form_description(error, root)}")
+        yield document.problem(path, said("schema.pattern", found=_describe_value(value),
+                                          form=_form_description(error, root)))
         return
     if kind == "minItems":
         count = expected_value
-        yield document.problem(path, f"the list is empty; it needs at least {count} "
-                                     f"item{'s' if count != 1 else ''}")
+        yield document.problem(path, said("schema.min_items.one" if count == 1 else "schema.min_items.many",
+                                          count=count))
         return
     if kind == "minLength":
         if expected_value <= 1:
             yield document.problem(path, _EMPTY_TEXT)
         else:
-            yield document.problem(path, f"the text is too short: write at least "
-                                         f"{expected_value} characters")
+            yield document.problem(path, said("schema.too_short", count=expected_value))
         return
     if kind == "uniqueItems":
-        yield document.problem(path, "the list holds the same entry more than once; keep each once")
+        yield document.problem(path, said("schema.unique"))
         return
-    yield document.problem(path, error.message)
+    yield document.problem(path, said("schema.other", message=error.message))
 
 
 # The root schema's keywords under which a document is valid exactly when it is an object with the
@@ -405,12 +399,12 @@ def _entries(data: Mapping[str, Any], collection: str) -> Iterable[tuple[int, di
                 yield number, item
 
 
-def _where_to_refer(collection: str) -> str:
+def _where_to_refer(collection: str) -> Said:
     """Where an entry of `collection` is used, e.g. `list its id under roles.processor.services`."""
     places = [_field_name(pattern) for referred, pattern in REFERENCES if referred == collection]
     if len(places) == 1:
-        return f"name its id in `{places[0]}`"
-    return "name its id in one of " + ", ".join(f"`{place}`" for place in places)
+        return said("ref.where_one", place=places[0])
+    return said("ref.where_many", places=Listed(tuple(f"`{place}`" for place in places)))
 
 
 def _field_name(pattern: tuple[str, ...]) -> str:
@@ -446,16 +440,13 @@ def reference_problems(
                 first = document.locate((collection, seen[ident], "id"))
                 problems.append(document.problem(
                     (collection, number, "id"),
-                    f'the id "{ident}" is already used by {collection}[{seen[ident]}] '
-                    f"(line {first.line}); ids must be unique"))
+                    said("ref.duplicate_id", id=ident, collection=collection, number=seen[ident], line=first.line)))
                 continue
             seen[ident] = number
             index[collection][ident] = item
             if ident in RESERVED_IDS.get(collection, ()):
                 problems.append(document.problem(
-                    (collection, number, "id"),
-                    f'the id "{ident}" cannot be used here: each entry of {collection} gets a page named after '
-                    f'its id, and a page named "{ident}" would stand for the whole folder of them; choose another id'))
+                    (collection, number, "id"), said("ref.reserved_id", id=ident, collection=collection)))
 
     used: dict[str, set[str]] = {c: set() for c in COLLECTIONS}
     for collection, pattern in REFERENCES:
@@ -469,9 +460,9 @@ def reference_problems(
                 continue
             known = list(index[collection])
             problems.append(document.problem(
-                path, f'"{value}" is not the id of any entry in {collection}.'
-                      f"{suggestion(value, known)} Known ids: {quoted_list(known)}."
-                      if known else f'"{value}" refers to {collection}, which has no entries'))
+                path, said("ref.unknown", value=value, collection=collection, suggestion=_suggestion(value, known),
+                           known=quoted(known))
+                if known else said("ref.no_entries", value=value, collection=collection)))
 
     faulty = list(faulty_paths)
     unclear = {collection for collection, pattern in REFERENCES
@@ -483,8 +474,8 @@ def reference_problems(
             if item["id"] not in used[collection] and (collection, number, "id") not in faulty:
                 problems.append(document.problem(
                     (collection, number, "id"),
-                    f'{collection} entry "{item["id"]}" is defined but nothing refers to it; '
-                    f"{_where_to_refer(collection)}, or remove it", severity="warning"))
+                    said("ref.unused", collection=collection, id=item["id"], where=_where_to_refer(collection)),
+                    severity="warning"))
     return problems, index
 
 
@@ -496,12 +487,10 @@ def _version_problem(document: Document, policy: Policy) -> Problem | None:
         return None  # the schema itself says what is wrong with a value that is not a number
     where = ("schema_version",) if "schema_version" in document.data else ()
     if version < current:
-        said = "has no `schema_version`" if not where else f"says `schema_version: {version}`"
-        return document.problem(where, f"this model {said}: it is written for schema version {version}, and "
-                                       f"this tool reads version {current}. Upgrade it with `privacy-statement "
-                                       f"migrate {document.file}`, which keeps every value and comment")
-    return document.problem(where, f"this model is written for schema version {version}, newer than this "
-                                   f"tool's {current}: update the tool")
+        written = said("version.none") if not where else said("version.says", version=version)
+        return document.problem(where, said("version.old", said=written, version=version, current=current,
+                                            file=document.file))
+    return document.problem(where, said("version.new", version=version, current=current))
 
 
 def consistency_problems(document: Document, policy: Policy) -> list[Problem]:
@@ -511,9 +500,7 @@ def consistency_problems(document: Document, policy: Policy) -> list[Problem]:
     problems: list[Problem] = []
     for path, cookie in walk(data, ("trackers", "*", "cookies", "*")):
         if isinstance(cookie, dict) and "name" in cookie and "pattern" in cookie:
-            problems.append(document.problem(
-                (*path, "pattern"), "a cookie has either `name` (its exact name) or `pattern` (for names that "
-                                    "vary), not both; keep one, or list the two as separate cookies"))
+            problems.append(document.problem((*path, "pattern"), said("consistency.cookie_both")))
     trackers = {tracker.get("id"): tracker for tracker in data.get("trackers") or [] if isinstance(tracker, dict)}
     # A kind the schema does not know is reported by the schema; it is no category here.
     known = set(policy.schema["$defs"]["consent_category"]["enum"])
@@ -531,8 +518,7 @@ def consistency_problems(document: Document, policy: Policy) -> list[Problem]:
             if kind in kinds:
                 problems.append(document.problem(
                     ("sites", number, "consent_categories", position, "kind"),
-                    f'the site offers the category "{kind}" already (consent_categories[{kinds[kind]}]); each '
-                    "kind is offered once"))
+                    said("consistency.category_twice", kind=kind, first=kinds[kind])))
             kinds.setdefault(kind, position)
         used = site.get("trackers")
         for position, ident in enumerate(used if isinstance(used, list) and not unclear else []):
@@ -540,9 +526,7 @@ def consistency_problems(document: Document, policy: Policy) -> list[Problem]:
             if kind in known and kinds and kind not in kinds:
                 problems.append(document.problem(
                     ("sites", number, "trackers", position),
-                    f'the tracker "{ident}" is in the category "{kind}", which this site\'s consent_categories '
-                    f"do not offer ({quoted_list(kinds)}): add a \"{kind}\" category to the site, or correct the "
-                    "tracker's category"))
+                    said("consistency.category_missing", id=ident, kind=kind, offered=quoted(list(kinds)))))
     return problems
 
 
