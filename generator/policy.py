@@ -3,6 +3,7 @@
 The policy folder (`policy/` in the project) holds the JSON Schema of the model, the texts of each
 language (`texts/LANG.yaml`), the wording of the diff (`texts/diff.LANG.yaml`) and of the check's
 report (`texts/check.LANG.yaml`, with the rules' messages in each language but the rules' own), the
+loader's and validator's messages in each language but English (`texts/problems.LANG.yaml`), the
 checker's rules (`rules.yaml`), the EU/EEA countries and the page templates. `load_policy(folder)` reads them all
 into a `Policy`, which each command and each build makes once and hands to the stages: validate,
 check, render, diff and the history. Nothing is cached between Policy objects, so a new build
@@ -24,6 +25,7 @@ import jsonschema
 from jsonschema.protocols import Validator
 
 from generator.load import load_file
+from generator.messages import Wording
 from generator.paths import SCHEMA_FILE
 from generator.problems import InputError, Severity
 
@@ -33,6 +35,11 @@ TEXTS_FOLDER = "texts"
 TEMPLATES_FOLDER = "templates"
 WORDING_PREFIX = "diff."  # texts/diff.LANG.yaml is the diff's wording, texts/LANG.yaml the pages'
 REPORT_PREFIX = "check."  # texts/check.LANG.yaml is the check's report, and its rules in that language
+# texts/problems.LANG.yaml: the loader's and validator's messages (read only when a report in a language
+# other than English needs them: every problem carries its English message already).
+PROBLEMS_PREFIX = "problems."
+# The language the loader and validator make their messages in (generator.messages.ENGLISH).
+PROBLEMS_LANGUAGE = "en"
 # The language of the rules' messages in rules.yaml; texts/check.LANG.yaml holds them in the others.
 RULES_LANGUAGE = "en"
 
@@ -172,6 +179,17 @@ def translated_catalogue(catalogue: Catalogue, words: Mapping[str, Any], file: s
                    did_you_mean=str(words["did_you_mean"]))
 
 
+def read_problem_wording(path: Path) -> Wording:
+    """A texts/problems.LANG.yaml: its `messages` by key, and its `descriptions`, the schema's English
+    descriptions in that language."""
+    data = _read_yaml(path)
+    messages, descriptions = data.get("messages"), data.get("descriptions") or {}
+    if not isinstance(messages, dict) or not isinstance(descriptions, dict):
+        raise PolicyError(f"the policy file {path} has no mapping of `messages` (and `descriptions`)")
+    return Wording({str(key): str(value) for key, value in messages.items()},
+                   {str(key): str(value) for key, value in descriptions.items()})
+
+
 def read_eea(path: Path) -> frozenset[str]:
     countries = _read_yaml(path)
     return frozenset(countries["eu"]) | frozenset(countries["eea_only"])
@@ -230,6 +248,14 @@ class Policy:
         return self.derived(("catalogue", language),
                             lambda: translated_catalogue(self.catalogue, self.report_in(language), file))
 
+    def problems_in(self, language: str) -> Wording | None:
+        """The loader's and validator's messages in `language` (texts/problems.LANG.yaml, read once per
+        policy); None for English, the language every problem already carries."""
+        if language == PROBLEMS_LANGUAGE:
+            return None
+        return self.derived(("problems", language), lambda: read_problem_wording(
+            self.folder / TEXTS_FOLDER / f"{PROBLEMS_PREFIX}{language}.yaml"))
+
 
 def _in_language(by_language: Mapping[str, Mapping[str, Any]], language: str, folder: Path,
                  prefix: str) -> Mapping[str, Any]:
@@ -282,6 +308,8 @@ def load_policy(folder: Path) -> Policy:
             wording[name.removeprefix(WORDING_PREFIX)] = _read_yaml(path)
         elif name.startswith(REPORT_PREFIX):
             report[name.removeprefix(REPORT_PREFIX)] = _read_yaml(path)
+        elif name.startswith(PROBLEMS_PREFIX):
+            continue  # read when a report needs it (Policy.problems_in)
         else:
             texts[name] = _read_yaml(path)
     if not texts:
@@ -294,5 +322,6 @@ def load_policy(folder: Path) -> Policy:
                   report=report)
 
 
-__all__ = ["RULES_LANGUAGE", "Catalogue", "CatalogueError", "Policy", "PolicyError", "Rule", "load_policy",
-           "read_catalogue", "read_eea", "read_schema", "translated_catalogue"]
+__all__ = ["PROBLEMS_LANGUAGE", "RULES_LANGUAGE", "Catalogue", "CatalogueError", "Policy", "PolicyError", "Rule",
+           "load_policy",
+           "read_catalogue", "read_eea", "read_problem_wording", "read_schema", "translated_catalogue"]

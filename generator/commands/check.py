@@ -25,6 +25,7 @@ from generator.commands.common import (
     UsageError,
     add_model_argument,
     add_policy_argument,
+    in_language,
     model_path,
     print_problems,
     read_policy,
@@ -267,26 +268,28 @@ def command_check(arguments: argparse.Namespace, out: TextIO) -> int:
     try:
         loaded = read_model(path, policy, file)
     except InputError as error:
+        problems = in_language(error.problems, policy, arguments.language, PROG)
         if arguments.format == "json":
-            _json_report(file, False, error.problems, [], None, out)
+            _json_report(file, False, problems, [], None, out)
         elif arguments.format == "markdown":
-            _markdown_report(file, False, error.problems, [], None, words, out)
+            _markdown_report(file, False, problems, [], None, words, out)
         else:
-            print_problems(error.problems, out)
-            errors = sum(problem.severity == "error" for problem in error.problems)
+            print_problems(problems, out)
+            errors = sum(problem.severity == "error" for problem in problems)
             print(str(words["invalid"]).format(file=file, errors=words.number("errors", errors),
-                                               warnings=words.number("warnings", len(error.problems) - errors)),
+                                               warnings=words.number("warnings", len(problems) - errors)),
                   file=out)
         return EXIT_INVALID
+    warnings = in_language(loaded.warnings, policy, arguments.language, PROG)
     findings = check(loaded.model, policy, arguments.language)
     baseline = None if base is None else _baseline(arguments.baseline, base, path, findings, loaded.model, policy,
                                                    words)
     if arguments.format == "json":
-        _json_report(file, True, loaded.warnings, findings, baseline, out)
+        _json_report(file, True, warnings, findings, baseline, out)
     elif arguments.format == "markdown":
-        _markdown_report(file, True, loaded.warnings, findings, baseline, words, out)
+        _markdown_report(file, True, warnings, findings, baseline, words, out)
     else:
-        _text_report(file, findings, loaded.warnings, baseline, words, out)
+        _text_report(file, findings, warnings, baseline, words, out)
     counts = baseline.new_counts(findings) if baseline else count(findings)
     failing = counts.errors or (arguments.strict and (counts.warnings or loaded.warnings))
     return EXIT_INVALID if failing else EXIT_OK

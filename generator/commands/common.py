@@ -13,7 +13,7 @@ from typing import TextIO
 from generator.load import Document, load_file
 from generator.paths import DEFAULT_MODEL, POLICY_FOLDER, find_policy_folder, project_roots
 from generator.policy import Policy, PolicyError, load_policy
-from generator.problems import InputError, Problem
+from generator.problems import InputError, Problem, in_wording
 from generator.validate import Validation, validate
 
 EXIT_OK = 0
@@ -78,6 +78,15 @@ def model_file(given: str | Path, prog: str = PROG) -> Path:
 def model_path(arguments: argparse.Namespace, prog: str = PROG) -> Path:
     """The model file the command reads: its FILE argument, or data/processing.yaml."""
     return model_file(arguments.file or DEFAULT_MODEL, prog)
+
+
+def in_language(problems: Sequence[Problem], policy: Policy, language: str, prog: str = PROG) -> list[Problem]:
+    """The problems with their messages in `language` (the policy's texts/problems.LANG.yaml)."""
+    try:
+        wording = policy.problems_in(language)
+    except PolicyError as error:
+        raise UsageError(f"{prog}: {error}") from None
+    return [in_wording(problem, wording) for problem in problems]
 
 
 def print_problems(problems: Sequence[Problem], out: TextIO) -> None:

@@ -24,6 +24,7 @@ from generator.commands.common import (
     EXIT_OK,
     UsageError,
     add_policy_argument,
+    in_language,
     model_file,
     model_path,
     print_problems,
@@ -119,18 +120,19 @@ def sides(arguments: argparse.Namespace) -> tuple[Side, Side, Policy]:
 def _print_invalid(invalid: Sequence[Side], markdown: bool, policy: Policy, out: TextIO, language: str) -> None:
     wording = policy.wording_in(language)
     for side in invalid:
-        errors = sum(problem.severity == "error" for problem in side.problems)
+        problems = in_language(side.problems, policy, language, PROG)
+        errors = sum(problem.severity == "error" for problem in problems)
         count = wording["error_count"]["one"] if errors == 1 else wording["error_count"]["many"].format(count=errors)
         file = escape(side.name) if markdown else side.name
         summary = wording["invalid_side"].format(side=wording["sides"][side.role], file=file, errors=count)
         summary = summary[:1].upper() + summary[1:]
         if markdown:
             print(f"**{summary}**\n", file=out)
-            for problem in side.problems:
+            for problem in problems:
                 print(f"- {escape(problem.format())}", file=out)
             print(file=out)
         else:
-            print_problems(side.problems, out)
+            print_problems(problems, out)
             print(summary, file=out)
 
 

@@ -13,6 +13,7 @@ from generator.commands.common import (
     UsageError,
     add_model_argument,
     add_policy_argument,
+    in_language,
     load_and_validate,
     model_path,
     policy_folder,
@@ -21,16 +22,19 @@ from generator.commands.common import (
     summary,
 )
 from generator.paths import DEFAULT_MODEL, SCHEMA_FILE
+from generator.policy import PROBLEMS_LANGUAGE
 from generator.timeline import build_date, version_problems
+from generator.translations import LANGUAGES
 
 
 def command_validate(arguments: argparse.Namespace, out: TextIO) -> int:
     path = model_path(arguments)
-    document, _, problems = load_and_validate(path, read_policy(arguments, path))
+    policy = read_policy(arguments, path)
+    document, _, problems = load_and_validate(path, policy)
     if document is not None:
         # Dates only go forward: the model against the versions in its git history.
         problems = sorted([*problems, *version_problems(document, path, build_date())], key=lambda p: p.sort_key)
-    print_problems(problems, out)
+    print_problems(in_language(problems, policy, arguments.language), out)
     print(summary(str(path), problems), file=out)
     failing = [p for p in problems if p.severity == "error" or arguments.strict]
     return EXIT_INVALID if failing else EXIT_OK
@@ -53,6 +57,8 @@ def configure(parser: argparse.ArgumentParser, name: str) -> None:
         return
     add_model_argument(parser)
     parser.add_argument("--strict", action="store_true", help="fail on warnings (such as unused entries) too")
+    parser.add_argument("--language", choices=LANGUAGES, default=PROBLEMS_LANGUAGE,
+                        help=f"the language of the problems' messages (default: {PROBLEMS_LANGUAGE})")
     parser.set_defaults(run=command_validate)
 
 
