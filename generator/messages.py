@@ -239,6 +239,13 @@ ENGLISH_TEMPLATES: dict[str, str] = {
     "text.invisible_only": "the text holds no letter, digit or symbol that a reader could see, only {shown}; "
                            "write the text itself",
     "text.spaces": "spaces",
+    # --- the last line of `privacy-statement validate` --------------------------------------------
+    "summary.valid": "{file}: valid ({warnings})",
+    "summary.invalid": "{file}: invalid: {errors}, {warnings}",
+    "count.errors.one": "{count} error",
+    "count.errors.many": "{count} errors",
+    "count.warnings.one": "{count} warning",
+    "count.warnings.many": "{count} warnings",
 }
 
 ENGLISH = Wording(ENGLISH_TEMPLATES)

@@ -501,7 +501,9 @@ def consistency_problems(document: Document, policy: Policy) -> list[Problem]:
     for path, cookie in walk(data, ("trackers", "*", "cookies", "*")):
         if isinstance(cookie, dict) and "name" in cookie and "pattern" in cookie:
             problems.append(document.problem((*path, "pattern"), said("consistency.cookie_both")))
-    trackers = {tracker.get("id"): tracker for tracker in data.get("trackers") or [] if isinstance(tracker, dict)}
+    # Only entries with a text id (the schema reports any other): an id such as [a, b] is no key.
+    trackers = {tracker["id"]: tracker for tracker in data.get("trackers") or []
+                if isinstance(tracker, dict) and isinstance(tracker.get("id"), str)}
     # A kind the schema does not know is reported by the schema; it is no category here.
     known = set(policy.schema["$defs"]["consent_category"]["enum"])
     for number, site in _entries(data, "sites"):
@@ -522,7 +524,7 @@ def consistency_problems(document: Document, policy: Policy) -> list[Problem]:
             kinds.setdefault(kind, position)
         used = site.get("trackers")
         for position, ident in enumerate(used if isinstance(used, list) and not unclear else []):
-            kind = trackers.get(ident, {}).get("category")
+            kind = trackers.get(ident, {}).get("category") if isinstance(ident, str) else None
             if kind in known and kinds and kind not in kinds:
                 problems.append(document.problem(
                     ("sites", number, "trackers", position),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from generator.load import Document, load_file
+from generator.messages import ENGLISH, Said, Wording, said
 from generator.paths import DEFAULT_MODEL, POLICY_FOLDER, find_policy_folder, project_roots
 from generator.policy import Policy, PolicyError, load_policy
 from generator.problems import InputError, Problem, in_wording
@@ -124,10 +125,18 @@ def plural(number: int, word: str) -> str:
     return f"{number} {word}{'s' * (number != 1)}"
 
 
-def summary(file: str, problems: Sequence[Problem]) -> str:
-    """`FILE: valid (N warnings)` or `FILE: invalid: N errors, M warnings`."""
+def summary(file: str, problems: Sequence[Problem], wording: Wording | None = None) -> str:
+    """`FILE: valid (N warnings)` or `FILE: invalid: N errors, M warnings`, in `wording`'s language
+    (English when None)."""
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
+
+    def counted(kind: str, number: int) -> Said:
+        return said(f"count.{kind}.{'one' if number == 1 else 'many'}", count=number)
+
     if errors:
-        return f"{file}: invalid: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
-    return f"{file}: valid ({plural(warnings, 'warning')})"
+        line = said("summary.invalid", file=file, errors=counted("errors", errors),
+                    warnings=counted("warnings", warnings))
+    else:
+        line = said("summary.valid", file=file, warnings=counted("warnings", warnings))
+    return (wording or ENGLISH).say(line)

@@ -35,7 +35,7 @@ def command_validate(arguments: argparse.Namespace, out: TextIO) -> int:
         # Dates only go forward: the model against the versions in its git history.
         problems = sorted([*problems, *version_problems(document, path, build_date())], key=lambda p: p.sort_key)
     print_problems(in_language(problems, policy, arguments.language), out)
-    print(summary(str(path), problems), file=out)
+    print(summary(str(path), problems, policy.problems_in(arguments.language)), file=out)
     failing = [p for p in problems if p.severity == "error" or arguments.strict]
     return EXIT_INVALID if failing else EXIT_OK
 
