@@ -594,7 +594,7 @@ class _Builder:
                 place(value, where, event.anchor, 1, scalar if scalar.plain else None, no_colon)
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in self.anchors:
-                    self.error(where, path, said("load.alias_no_anchor", name=event.anchor))
+                    self.error(where, path, said("load.alias_no_anchor", name=str(event.anchor)))
                     place(None, where, None, 1)
                     continue
                 value, size = self.anchors[event.anchor]

@@ -525,7 +525,7 @@ def consistency_problems(document: Document, policy: Policy) -> list[Problem]:
         used = site.get("trackers")
         for position, ident in enumerate(used if isinstance(used, list) and not unclear else []):
             kind = trackers.get(ident, {}).get("category") if isinstance(ident, str) else None
-            if kind in known and kinds and kind not in kinds:
+            if isinstance(kind, str) and kind in known and kinds and kind not in kinds:
                 problems.append(document.problem(
                     ("sites", number, "trackers", position),
                     said("consistency.category_missing", id=ident, kind=kind, offered=quoted(list(kinds)))))
