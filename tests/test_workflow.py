@@ -620,9 +620,10 @@ def guide_messages() -> list[str]:
 
 
 def test_the_guides_example_messages_are_what_the_tools_print(tmp_path: Path) -> None:
-    """The guide explains a validation message and a check finding line by line; both are quoted from
-    real runs on today's model (the mistake: `contact` for `contract` in the sixth purpose)."""
-    mistake, *findings = guide_messages()
+    """The guide explains a validation message (and shows it in Swedish) and a check finding line by line;
+    all are quoted from real runs on today's model (the mistake: `contact` for `contract` in the sixth
+    purpose)."""
+    mistake, swedish, *findings = guide_messages()
     project = copy_project(tmp_path / "project")
     checked = subprocess.run([str(BIN / "privacy-statement"), "check"], cwd=project, capture_output=True,
                              text=True, timeout=120)
@@ -637,3 +638,6 @@ def test_the_guides_example_messages_are_what_the_tools_print(tmp_path: Path) ->
     validated = subprocess.run([str(BIN / "privacy-statement"), "validate"], cwd=project, capture_output=True,
                                text=True, timeout=120)
     assert validated.stdout.splitlines()[0] == mistake
+    in_swedish = subprocess.run([str(BIN / "privacy-statement"), "validate", "--language", "sv"], cwd=project,
+                                capture_output=True, text=True, timeout=120)
+    assert in_swedish.stdout.splitlines()[0] == swedish
