@@ -1,4 +1,5 @@
-"""The loader's and validator's messages, kept as what they are made of: a key and its arguments.
+"""The loader's and validator's messages (and the version history's rules, generator/timeline.py), kept
+as what they are made of: a key and its arguments.
 
 A message (`Said`) names a template of `policy/texts/problems.LANG.yaml` and fills in its arguments;
 an argument may itself be a keyed piece ("the text \"x\"", "a list", " Did you mean ...") so that a
@@ -239,6 +240,13 @@ ENGLISH_TEMPLATES: dict[str, str] = {
     "text.invisible_only": "the text holds no letter, digit or symbol that a reader could see, only {shown}; "
                            "write the text itself",
     "text.spaces": "spaces",
+    # --- the model against the versions in its git history (generator/timeline.py) ----------------
+    "history.taken_back": "version {number} goes back on version {gone}, in force since {since}: a version in "
+                          "force cannot be taken back; give the model a new version, greater than {gone}",
+    "history.not_greater": "version {number} is not greater than version {last}, the last published version: "
+                           "give the model a version greater than {last}",
+    "history.date_back": "version {number} takes effect on {effective}, before version {latest} ({latest_date}): "
+                         "dates only go forward; give version {number} an effective_date on or after {latest_date}",
     # --- the last line of `privacy-statement validate` --------------------------------------------
     "summary.valid": "{file}: valid ({warnings})",
     "summary.invalid": "{file}: invalid: {errors}, {warnings}",

@@ -24,6 +24,7 @@ import yaml
 
 from generator.git import FileHistory, HistoryError, file_history
 from generator.load import Document
+from generator.messages import said
 from generator.problems import Problem
 
 WORKING_TREE = "working tree"
@@ -197,25 +198,21 @@ def rule_problems(document: Document, number: str, effective: date, today: date,
     in_force_above = [entry for entry in live_above if entry.effective_date <= today]
     if in_force_above:
         gone = max(in_force_above, key=lambda entry: version_key(entry.number))
-        problems.append(document.problem(("version",), (
-            f"version {number} goes back on version {gone.number}, in force since "
-            f"{gone.effective_date.isoformat()}: a version in force cannot be taken back; give the model "
-            f"a new version, greater than {gone.number}")))
+        problems.append(document.problem(("version",), said(
+            "history.taken_back", number=number, gone=gone.number, since=gone.effective_date.isoformat())))
     elif above and not returning:
         # A new number must be above every published one. Going back to a published version (as
         # `git revert` does) withdraws the announced versions above it instead.
         last = max(above, key=lambda entry: version_key(entry.number))
-        problems.append(document.problem(("version",), (
-            f"version {number} is not greater than version {last.number}, the last published version: give the "
-            f"model a version greater than {last.number}")))
+        problems.append(document.problem(("version",), said("history.not_greater", number=number,
+                                                            last=last.number)))
     below = [entry for entry in others if entry.withdrawn_on is None and version_key(entry.number) < key]
     if below:
         latest = max(below, key=lambda entry: (entry.effective_date, version_key(entry.number)))
         if effective < latest.effective_date:
-            problems.append(document.problem(("effective_date",), (
-                f"version {number} takes effect on {effective.isoformat()}, before version {latest.number} "
-                f"({latest.effective_date.isoformat()}): dates only go forward; give version {number} an "
-                f"effective_date on or after {latest.effective_date.isoformat()}")))
+            problems.append(document.problem(("effective_date",), said(
+                "history.date_back", number=number, effective=effective.isoformat(), latest=latest.number,
+                latest_date=latest.effective_date.isoformat())))
     return problems
 
 

@@ -403,6 +403,17 @@ def test_a_lower_version_number_is_an_error(announced: Path) -> None:
             "published version: give the model a version greater than 1.1.0") in validated.stdout.splitlines()
 
 
+def test_validate_and_diff_say_a_lower_version_number_in_swedish(announced: Path) -> None:
+    (announced / MODEL).write_text(small("1.0.5", "2027-03-01", LONGER), encoding="utf-8")
+    message = ("data/processing.yaml:4:10: version: version 1.0.5 är inte högre än version 1.1.0, den senast "
+               "publicerade versionen: ge modellen en version som är högre än 1.1.0")
+    validated = run_cli(announced, "2026-11-25", "validate", "--language", "sv")
+    assert validated.returncode == 1
+    assert validated.stdout.splitlines() == [message, "data/processing.yaml: ogiltig: 1 fel, 0 varningar"]
+    compared = run_cli(announced, "2026-11-25", "diff", "--language", "sv")
+    assert compared.returncode == 1 and message in compared.stdout.splitlines(), compared.stdout
+
+
 def test_a_fix_under_the_same_version_and_date_is_allowed(announced: Path, tmp_path: Path) -> None:
     (announced / MODEL).write_text(small("1.1.0", "2027-03-01", LONGER, FIVE_YEARS), encoding="utf-8")
     assert run_cli(announced, "2026-11-25", "validate").returncode == 0

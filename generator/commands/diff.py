@@ -145,12 +145,13 @@ def command_diff(arguments: argparse.Namespace, out: TextIO) -> int:
     diff = diff_models(old.model, new.model, policy, language=arguments.language)
     out.write(FORMATTERS[arguments.format](diff, (old.name, new.name)))
     if new.history_problems:
+        history_problems = in_language(new.history_problems, policy, arguments.language, PROG)
         if markdown:
             print("", file=out)
-            for problem in new.history_problems:
+            for problem in history_problems:
                 print(f"- **{escape(problem.format())}**", file=out)
         else:
-            print_problems(new.history_problems, out)
+            print_problems(history_problems, out)
         return EXIT_INVALID
     return EXIT_INVALID if arguments.strict and diff.not_raised else EXIT_OK
 
