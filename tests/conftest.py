@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import string
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,3 +123,18 @@ def group() -> Model:
 @pytest.fixture(scope="session")
 def real() -> Model:
     return model_at(REAL_MODEL)
+
+
+def placeholders(template: str) -> set[str]:
+    """The {names} a text template fills in."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def flattened(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Every entry of nested texts by its dotted key (`a.b.c`), the mappings on the way included."""
+    found: dict[str, Any] = {}
+    for key, value in mapping.items():
+        found[f"{prefix}{key}"] = value
+        if isinstance(value, Mapping):
+            found |= flattened(value, f"{prefix}{key}.")
+    return found

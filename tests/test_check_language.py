@@ -6,31 +6,17 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import string
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import LOCATED, POLICY, POLICY_DIR, CliResult, edited
+from conftest import LOCATED, POLICY, POLICY_DIR, CliResult, edited, flattened, placeholders
 
 from generator.load import load_file
 from generator.policy import CatalogueError, load_policy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEXTS = POLICY_DIR / "texts"
-
-
-def fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-def keys(mapping: dict, prefix: str = "") -> set[str]:
-    found = set()
-    for key, value in mapping.items():
-        found.add(f"{prefix}{key}")
-        if isinstance(value, dict):
-            found |= keys(value, f"{prefix}{key}.")
-    return found
 
 
 def test_every_rule_has_its_swedish_summary_and_messages_with_the_same_places() -> None:
@@ -42,10 +28,10 @@ def test_every_rule_has_its_swedish_summary_and_messages_with_the_same_places() 
         assert (translated.severity, translated.source, translated.checklist) == (
             rule.severity, rule.source, rule.checklist)
         assert translated.summary != rule.summary and translated.message != rule.message, rule_id
-        assert fields(translated.message) == fields(rule.message), rule_id
+        assert placeholders(translated.message) == placeholders(rule.message), rule_id
         assert set(translated.variants) == set(rule.variants), rule_id
         for variant, message in rule.variants.items():
-            assert fields(translated.variants[variant]) == fields(message), (rule_id, variant)
+            assert placeholders(translated.variants[variant]) == placeholders(message), (rule_id, variant)
         # What an editor types stays as it is: every `code` of the English message is in the Swedish one.
         for code in re.findall(r"`[^`]+`", rule.message):
             assert code in translated.message, (rule_id, code)
@@ -57,16 +43,12 @@ def test_the_report_wording_has_the_same_keys_in_both_languages() -> None:
     english = load_file(TEXTS / "check.en.yaml").data
     swedish = load_file(TEXTS / "check.sv.yaml").data
     assert "rules" not in english  # the English messages are rules.yaml's own
-    assert keys(english) == keys({key: value for key, value in swedish.items() if key != "rules"})
-    for key in keys(english):
-        value = english
-        for step in key.split("."):
-            value = value[step]
+    english_texts = flattened(english)
+    swedish_texts = flattened({key: value for key, value in swedish.items() if key != "rules"})
+    assert set(english_texts) == set(swedish_texts)
+    for key, value in english_texts.items():
         if isinstance(value, str):
-            other = swedish
-            for step in key.split("."):
-                other = other[step]
-            assert fields(other) == fields(value), key
+            assert placeholders(swedish_texts[key]) == placeholders(value), key
 
 
 def test_a_rule_without_its_translation_stops_the_catalogue(tmp_path: Path) -> None:

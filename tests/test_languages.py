@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from babel import Locale
-from conftest import POLICY
+from conftest import POLICY, flattened
 from injection import injection_model_text
 from sitekit import BIN, PROJECT_ROOT, REAL_MODEL, copy_project, mkdocs_build
 
@@ -148,17 +148,9 @@ def test_a_texts_language_marker_comes_from_the_renderer_never_from_the_model(tm
 
 
 def test_sv_texts_have_every_key_of_the_english_ones() -> None:
-    def keys(mapping: dict, prefix: str = "") -> set[str]:
-        found = set()
-        for key, value in mapping.items():
-            found.add(f"{prefix}{key}")
-            if isinstance(value, dict):
-                found |= keys(value, f"{prefix}{key}.")
-        return found
-
     english = load_file(PROJECT_ROOT / "policy" / "texts" / "en.yaml").data
     swedish = load_file(PROJECT_ROOT / "policy" / "texts" / "sv.yaml").data
-    assert keys(swedish) == keys(english)
+    assert set(flattened(swedish)) == set(flattened(english))
 
 
 def test_the_templates_hold_no_wording_of_their_own() -> None:

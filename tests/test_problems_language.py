@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import LOCATED, POLICY, POLICY_DIR, CliResult, edited, run_script
+from conftest import LOCATED, POLICY, POLICY_DIR, CliResult, edited, placeholders, run_script
 
 from generator.load import MAX_BYTES, load_bytes, load_file, load_text
 from generator.messages import ENGLISH_TEMPLATES
@@ -25,10 +24,6 @@ Cli = Callable[..., CliResult]
 FIXTURES = Path(__file__).parent / "fixtures"
 TEXTS = POLICY_DIR / "texts"
 COMPLETE = (FIXTURES / "complete.yaml").read_text(encoding="utf-8")
-
-
-def fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 def messages(language: str) -> dict[str, str]:
@@ -48,7 +43,7 @@ def test_every_message_has_its_swedish_with_the_same_places_and_the_same_code() 
     assert sorted(set(english) - set(swedish)) == [], "messages without Swedish in texts/problems.sv.yaml"
     assert sorted(set(swedish) - set(english)) == [], "Swedish messages texts/problems.en.yaml does not have"
     for key, template in english.items():
-        assert fields(swedish[key]) == fields(template), key
+        assert placeholders(swedish[key]) == placeholders(template), key
         # What an editor types stays as it is.
         for code in re.findall(r"`[^`]+`", template):
             if "..." not in code and "field: value" not in code and "name: value" not in code:

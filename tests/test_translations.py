@@ -9,17 +9,15 @@ translation marked current), and two made from it here: `missing` (one Swedish t
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 import yaml
-from conftest import POLICY, CliResult, edited
+from conftest import POLICY, CliResult, edited, flattened, placeholders
 from sitekit import copy_project, launched_chromium, mkdocs_build, serious_violations, serve
 
 from generator.check import check
@@ -351,17 +349,8 @@ def test_the_browser_shows_the_draft_notice_on_the_swedish_statement_until_it_is
 
 
 def test_the_diffs_wording_has_the_same_keys_and_places_in_both_languages() -> None:
-    def flat(mapping: Any, prefix: str = "") -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for key, value in mapping.items():
-            found[f"{prefix}{key}"] = value
-            if isinstance(value, dict):
-                found |= flat(value, f"{prefix}{key}.")
-        return found
-
-    english, swedish = flat(POLICY.wording_in("en")), flat(POLICY.wording_in("sv"))
+    english, swedish = flattened(POLICY.wording_in("en")), flattened(POLICY.wording_in("sv"))
     assert set(swedish) == set(english)
     for key, value in english.items():
         if isinstance(value, str):
-            assert ({name for _, name, _, _ in string.Formatter().parse(swedish[key]) if name}
-                    == {name for _, name, _, _ in string.Formatter().parse(value) if name}), key
+            assert placeholders(swedish[key]) == placeholders(value), key
