@@ -218,6 +218,8 @@ _SYNTAX_HINTS: tuple[tuple[str, Said], ...] = (
     ("found unexpected end of stream", said("syntax.end")),
     ("found unknown escape character", said("syntax.escape")),
     ("while scanning a quoted scalar", said("syntax.quote")),
+    ("found character that cannot start any token", said("syntax.reserved")),
+    ("did not find expected node content", said("syntax.missing_value")),
 )
 
 

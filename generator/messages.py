@@ -190,6 +190,10 @@ ENGLISH_TEMPLATES: dict[str, str] = {
     "syntax.end": "the file ends inside an unfinished value; is a quote or bracket not closed?",
     "syntax.escape": "an unknown backslash escape inside double quotes; use single quotes or write \\\\",
     "syntax.quote": "a quoted text that is never closed",
+    "syntax.reserved": "a value starts with a character YAML keeps for itself (@ or `); put the whole value in "
+                       "quotes",
+    "syntax.missing_value": "a value is missing here: a list in [brackets] or a mapping in {{braces}} is not "
+                            "finished, or holds two commas in a row",
     "load.unreadable": "the file cannot be read as YAML: {reason}",
     "load.empty": "the file is empty; it should hold the privacy model, starting with `version:`",
     "load.not_mapping": "the top level must be a mapping of fields (such as `version: ...`), but the file "

@@ -327,6 +327,10 @@ def test_tab_line_numbers_follow_yaml_line_breaks() -> None:
     ('a: "x\\qy"\n', "1:6", "an unknown backslash escape inside double quotes"),
     ("a: 1\n b: 2\n", "2:3", "a colon followed by a space where none is expected"),
     ("a: 1\x07\n", "1:5", "the file cannot be read as YAML: control characters are not allowed"),
+    ("a: @b\n", "1:4", "a value starts with a character YAML keeps for itself (@ or `); put the whole value in quotes"),
+    ("a: `b`\n", "1:4", "a value starts with a character YAML keeps for itself"),
+    ("a: [1,, 2]\n", "1:7", "a value is missing here"),
+    ("a: [\n", "2:1", "a value is missing here"),
 ])
 def test_syntax_errors_are_located_and_explained(text: str, where: str, fragment: str) -> None:
     [problem] = problems_of(text)
