@@ -7,10 +7,13 @@ engine. Every output is deterministic: the same model and policy give the same b
 
 from __future__ import annotations
 
+import hashlib
 import importlib
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from generator.exports.cache import folder_digest, kept, key
 from generator.exports.common import Request
 from generator.policy import Policy
 from generator.render import Download, Downloads
@@ -27,6 +30,7 @@ class Format:
     per_site: bool = False  # made for one site (--site ID)
     per_service: bool = False  # made for one service where one is named (--service ID)
     by_language: bool = True  # whether the output depends on the language
+    reads_pages: bool = False  # made from the section's rendered pages (Request.pages)
 
     def make(self) -> Callable[[Request], bytes]:
         maker: Callable[[Request], bytes] = getattr(importlib.import_module(self.module), self.function)
@@ -52,7 +56,7 @@ FORMATS: dict[str, Format] = {
                "signals", per_site=True),
         Format("pdf", "generator.exports.pdf", "export_pdf", "pdf",
                "the statement as a PDF document (A4), or with --service ID that service's processor appendix",
-               per_service=True),
+               per_service=True, reads_pages=True),
         Format("fides", "generator.exports.fides", "export_fides", "yml",
                "a Fides system manifest (fideslang 3), written as JSON"),
     )
@@ -82,12 +86,32 @@ APPENDIX_DOWNLOAD = "appendix-{id}.pdf"
 
 def site_downloads(policy: Policy, language: str) -> Downloads:
     """The downloads of a section of the site in `language`, for render_site: every format, for the
-    statement, each site and each service (the processor's record only where there are services)."""
+    statement, each site and each service (the processor's record only where there are services).
+
+    Each is kept on disk (generator.exports.cache) by a digest of what it is made from: the model's
+    data, the section's pages for the formats that read them (the others are not given them), the
+    language, the site or service, the policy folder (its files, and for a PDF its place), the code
+    and the installed packages. A build
+    makes again only the outputs of a version whose model or pages changed: a published version's
+    mostly never."""
     labels = policy.texts_in(language)["exports"]["downloads"]["labels"]
 
     def offered(model: Model) -> list[Download]:
+        made_from = {"model": _digest(model.data), "policy": folder_digest(policy.folder), "language": language}
+
         def maker(name: str, site: str | None = None, service: str | None = None) -> Callable[..., bytes]:
-            return lambda pages: export(Request(model, policy, language, site=site, service=service, pages=pages), name)
+            fmt = FORMATS[name]
+
+            def make(pages: Mapping[str, str]) -> bytes:
+                given = dict(pages) if fmt.reads_pages else {}
+                request = Request(model, policy, language, site=site, service=service, pages=given)
+                # A PDF holds the address of a link of the page it could not resolve, in the policy folder.
+                place = str(policy.folder.resolve()) if fmt.reads_pages else None
+                digest = key({**made_from, "format": name, "site": site, "service": service, "pages": given,
+                              "policy_folder": place})
+                return kept(digest, fmt.extension, lambda: export(request, name))
+
+            return make
 
         found: list[Download] = []
         for name, file in DOWNLOADS:
@@ -103,6 +127,13 @@ def site_downloads(policy: Policy, language: str) -> Downloads:
         return found
 
     return offered
+
+
+def _digest(data: object) -> str:
+    """The SHA-256 of a model's data (JSON, keys sorted; a value JSON has no type for by its type and repr)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False,
+                      default=lambda value: f"{type(value).__name__} {value!r}")
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 __all__ = ["APPENDIX_DOWNLOAD", "DOWNLOADS", "FORMATS", "Format", "Request", "export", "site_downloads"]

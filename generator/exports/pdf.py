@@ -13,13 +13,7 @@ date (never the clock), and its title and language are set from the page.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import marshal
-import os
 import re
-import stat
-import tempfile
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -30,6 +24,7 @@ import jinja2
 import markdown
 from markupsafe import Markup
 
+from generator.exports.cache import folder_digest, kept, key
 from generator.exports.common import Request, Words
 from generator.render import SERVICES_DIR, STATEMENT_PAGE, render_site
 from generator.validate import Model
@@ -70,34 +65,11 @@ def _fetcher(folder: Path) -> Any:
     return PrintFolderOnly(allowed_protocols={"file"})
 
 
-def _cache_folder() -> Path | None:
-    """The user's own folder for PDFs made earlier, in the system's temporary directory (as Jinja
-    keeps its compiled templates); None where it cannot be had safely: not a real folder of this user's
-    that only they can write to."""
-    folder = Path(tempfile.gettempdir()) / f"privacy-statement-pdf-{os.getuid()}"
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        status = folder.lstat()
-    except OSError:
-        return None
-    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
-        return None
-    return folder
-
-
-def _cache_key(html: str, folder: Path) -> str:
-    """What the PDF is made from: WeasyPrint's version, the code that calls it, the page and every
-    file of the print folder."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(f"weasyprint {version('weasyprint')}\n".encode())
-    for function in (_made, _fetcher):
-        digest.update(marshal.dumps(function.__code__))
-    digest.update(html.encode())
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+def cache_key(html: str, folder: Path) -> str:
+    """What the PDF is made from: the page, every file of the print folder and its place (WeasyPrint
+    resolves a relative link the page keeps against it), and, as for every kept output, the project's
+    code and the installed packages (WeasyPrint's version among them)."""
+    return key({"format": "pdf", "html": html, "print": folder_digest(folder), "folder": str(folder.resolve())})
 
 
 def document(page_markdown: str, *, title: str, version_line: str, language: str, author: str,
@@ -114,27 +86,7 @@ def document(page_markdown: str, *, title: str, version_line: str, language: str
         language=language, title=title, author=author, date=date, version_line=version_line,
         body=Markup(page_html(page_markdown)))
     folder = policy_folder / PRINT_FOLDER
-    cache = _cache_folder()
-    kept = cache / f"{_cache_key(html, folder)}.pdf" if cache else None
-    if kept is not None:
-        with contextlib.suppress(OSError):
-            return kept.read_bytes()
-    pdf = _made(html, folder)
-    if kept is not None:
-        _keep(pdf, kept)
-    return pdf
-
-
-def _keep(pdf: bytes, path: Path) -> None:
-    """Writes the PDF to the cache whole or not at all (even with two builds at once); a cache that
-    cannot be written is left out."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        partial.write_bytes(pdf)
-        os.replace(partial, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+    return kept(cache_key(html, folder), "pdf", lambda: _made(html, folder))
 
 
 def _made(html: str, folder: Path) -> bytes:
@@ -178,4 +130,4 @@ def export_pdf(request: Request) -> bytes:
     return statement_or_appendix(request.model, Words(request.policy, request.language), request)
 
 
-__all__ = ["document", "export_pdf", "page_html", "statement_or_appendix"]
+__all__ = ["cache_key", "document", "export_pdf", "page_html", "statement_or_appendix"]
