@@ -18,6 +18,7 @@ from injection import injection_model_text
 from pypdf import PdfReader
 from test_exports import made
 
+from generator.exports.cache import CACHE_ENV, FOLDER_NAME
 from generator.validate import Model
 
 A4 = (595.28, 841.89)  # points
@@ -48,7 +49,8 @@ def pdf_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A temporary directory of the test's own, so no PDF made earlier is at hand: the folder where
     the export keeps the PDFs it made."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return tmp_path / f"privacy-statement-pdf-{os.getuid()}"
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    return tmp_path / FOLDER_NAME.format(uid=os.getuid())
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from sitekit import BIN, REAL_MODEL, copy_project
 
 from generator.cli import build_parser
 from generator.diff import describe_changes, diff_models
+from generator.exports.cache import CACHE_ENV
 from generator.load import load_file, load_text
 from generator.pipeline import read_model
 from generator.validate import Model, validate
@@ -208,7 +209,8 @@ def test_main_builds_reproducibly_and_deploys_to_pages(workflow: dict[str, Any])
 
 # --- the supply chain ---------------------------------------------------------------------------
 
-USES = re.compile(r"^\s*(?:- )?uses:\s*(?P<action>[\w.-]+/[\w.-]+)@(?P<ref>\S+)(?P<comment>.*)$")
+# owner/repository, and the action's folder in it where it is not at the top (actions/cache/restore).
+USES = re.compile(r"^\s*(?:- )?uses:\s*(?P<action>[\w.-]+/[\w.-]+)(?:/[\w.-]+)*@(?P<ref>\S+)(?P<comment>.*)$")
 
 
 def test_every_action_is_pinned_to_a_full_commit_with_its_version_in_a_comment() -> None:
@@ -219,7 +221,7 @@ def test_every_action_is_pinned_to_a_full_commit_with_its_version_in_a_comment()
         assert found, line
         assert re.fullmatch(r"[0-9a-f]{40}", found["ref"]), f"not pinned to a commit: {line.strip()}"
         assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", found["comment"]), f"no version comment: {line.strip()}"
-    # The same action at the same commit everywhere.
+    # The same action (any folder of its repository) at the same commit everywhere.
     pins: dict[str, set[str]] = {}
     for line in lines:
         found = USES.match(line)
@@ -641,3 +643,13 @@ def test_the_guides_example_messages_are_what_the_tools_print(tmp_path: Path) ->
     in_swedish = subprocess.run([str(BIN / "privacy-statement"), "validate", "--language", "sv"], cwd=project,
                                 capture_output=True, text=True, timeout=120)
     assert in_swedish.stdout.splitlines()[0] == swedish
+
+
+def test_both_builds_use_the_downloads_only_main_keeps(workflow: dict[str, Any]) -> None:
+    """The folder actions/cache keeps is the one the build's cache uses; a pull request only reads it."""
+    for job, action in (("pull-request", "actions/cache/restore"), ("build-site", "actions/cache")):
+        kept = next(step for step in steps(workflow, job) if step.get("uses", "").split("@")[0] == action)
+        build = step_named(workflow, job, "Build the site")
+        assert kept["with"]["path"] == build["env"][CACHE_ENV]
+        assert steps(workflow, job).index(kept) < steps(workflow, job).index(build)
+    assert not [step for step in steps(workflow, "pull-request") if step.get("uses", "").startswith("actions/cache@")]
