@@ -179,6 +179,25 @@ def test_a_changed_print_stylesheet_lays_the_pdf_out_again(
     assert pdf() != before and layouts == [1, 1]
 
 
+def test_a_changed_template_makes_the_pdfs_again(
+        tmp_path: Path, cache: Path, made: Counter[str], layouts: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    project = history_project(tmp_path / "project", [versioned(base_model(), "1.0.0", IN_FORCE_DATE)])
+    before = downloads(project)
+    assert downloads(project) == before
+    made.clear()
+    layouts.clear()
+    template = project / "policy" / "templates" / "print.html.j2"
+    author = '<meta name="author" content="{{ author }}">'
+    template.write_text(template.read_text(encoding="utf-8").replace(author, author.replace("}}", "}} (print)")),
+                        encoding="utf-8")
+    after = downloads(project)
+    pdfs = {path for path in before if path.endswith(".pdf")}
+    assert made["pdf"] == len(pdfs) // 2 == len(layouts)  # each made once, and served in both folders
+    assert {path for path in before if before[path] != after[path]} == pdfs
+    assert after == fresh(project, monkeypatch, tmp_path)
+
+
 def test_a_folder_rewritten_at_once_with_the_same_size_has_another_digest(tmp_path: Path) -> None:
     folder = tmp_path / "policy"
     folder.mkdir()

@@ -95,9 +95,11 @@ def site_downloads(policy: Policy, language: str) -> Downloads:
     makes again only the outputs of a version whose model or pages changed: a published version's
     mostly never."""
     labels = policy.texts_in(language)["exports"]["downloads"]["labels"]
+    # Taken as the build starts, once for its Policy (near the moment the policy was read).
+    policy_digest = policy.derived(("downloads", "policy-digest"), lambda: folder_digest(policy.folder))
 
     def offered(model: Model) -> list[Download]:
-        made_from = {"model": _digest(model.data), "policy": folder_digest(policy.folder), "language": language}
+        made_from = {"model": _digest(model.data), "policy": policy_digest, "language": language}
 
         def maker(name: str, site: str | None = None, service: str | None = None) -> Callable[..., bytes]:
             fmt = FORMATS[name]
