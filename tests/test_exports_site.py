@@ -4,12 +4,14 @@ build (--strict, so every link resolves)."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import GROUP, POLICY, model_at
+from pypdf import PdfReader
 from sitekit import copy_project, mkdocs_build
 from test_exports import made
 
@@ -53,6 +55,30 @@ def test_each_version_offers_every_export_and_its_pages_link_to_them(two_version
     site_page = pages["privacy/versions/2.0.0/sites/main-site.md"]
     assert "](../downloads/cookies-main-site.csv)" in site_page and "](../downloads/consent-main-site.js)" in site_page
     assert "](../downloads/appendix-booking-service.pdf)" in pages["privacy/services/booking-service.md"]
+
+
+def test_the_published_pdfs_link_only_to_the_web_and_the_download_lines_keep_their_class(
+        two_versions: History) -> None:
+    """A PDF is a document on its own: a link to another file of the site (a download, a page) is
+    plain text in it, never a link to the machine that built it (`file:///...`)."""
+    model = two_versions.entries[0].version.model
+    site = render_site(model, POLICY, history=two_versions, downloads=site_downloads(POLICY, "en"))
+    pdfs = {path: content for path, content in site.files if path.endswith(".pdf")}
+    assert len(pdfs) >= 6
+    for path, content in pdfs.items():
+        targets = set()
+        for page in PdfReader(io.BytesIO(content)).pages:
+            for annotation in page.get("/Annots") or []:
+                action = annotation.get_object().get("/A")
+                if action is not None and "/URI" in action.get_object():
+                    targets.add(str(action.get_object()["/URI"]))
+        assert all(target.startswith(("https:", "mailto:")) for target in targets), (path, targets)
+    # The download line is a paragraph of its own class (attr_list puts a class that follows a link on
+    # the same line on that link instead).
+    for page in site.pages:
+        for line in page.markdown.splitlines():
+            if "](downloads/" in line or "](../downloads/" in line:
+                assert not line.endswith("}"), (page.path, line)
 
 
 def test_without_downloads_the_site_is_as_before(two_versions: History) -> None:

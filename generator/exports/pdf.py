@@ -34,7 +34,8 @@ STYLESHEET = "print.css"
 TEMPLATE = "print.html.j2"
 EXTENSIONS = ["tables", "attr_list", "def_list", "admonition"]
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-_LINK = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.S)
+# A link, whatever attributes come before its href (attr_list may give it a class).
+_LINK = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"([^>]*)>(.*?)</a>', re.S)
 _KEPT_LINK = re.compile(r"^(?:https:|mailto:|#)")
 
 
