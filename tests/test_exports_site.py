@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +17,11 @@ from sitekit import copy_project, mkdocs_build
 from test_exports import made
 
 from generator.exports import site_downloads
+from generator.exports.cache import CACHE_ENV
 from generator.history import History, Version, date_versions
+from generator.policy import load_policy
 from generator.render import render_site
+from generator.validate import Model
 
 NAMES = ("privacy-statement.pdf", "record-of-processing.csv", "processor-record.csv", "privacy-statement.json",
          "privacy-statement.schema.json", "privacy-statement.jsonld", "fides.yml", "cookies-main-site.csv",
@@ -79,6 +83,20 @@ def test_the_published_pdfs_link_only_to_the_web_and_the_download_lines_keep_the
         for line in page.markdown.splitlines():
             if "](downloads/" in line or "](../downloads/" in line:
                 assert not line.endswith("}"), (page.path, line)
+
+
+def test_the_pdfs_are_the_same_wherever_the_project_is(group: Model, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Byte-identical per commit means per commit anywhere: nothing of the building machine's paths."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))  # each PDF laid out afresh
+    made_here = []
+    for place in ("a", "b/deeper"):
+        folder = tmp_path / place / "policy"
+        shutil.copytree(POLICY.folder, folder)
+        policy = load_policy(folder)
+        site = render_site(group, policy, downloads=site_downloads(policy, "en"))
+        made_here.append({path: content for path, content in site.files if path.endswith(".pdf")})
+    assert len(made_here[0]) == 6 and made_here[0] == made_here[1]
 
 
 def test_without_downloads_the_site_is_as_before(two_versions: History) -> None:
