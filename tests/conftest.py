@@ -138,3 +138,19 @@ def flattened(mapping: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         if isinstance(value, Mapping):
             found |= flattened(value, f"{prefix}{key}.")
     return found
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry for each PDF WeasyPrint lays out while the test runs (the calls are only counted)."""
+    import weasyprint
+
+    calls: list[int] = []
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
+    return calls

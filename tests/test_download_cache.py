@@ -61,22 +61,6 @@ def made(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return calls
 
 
-@pytest.fixture
-def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """One entry for each PDF WeasyPrint lays out while the test runs (the calls are only counted)."""
-    import weasyprint
-
-    calls: list[int] = []
-    write_pdf = weasyprint.HTML.write_pdf
-
-    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return write_pdf(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
-    return calls
-
-
 def downloads(project: Path) -> dict[str, bytes]:
     """Every download of every version of the project's site, by path, as a build makes them."""
     policy = load_policy(project / "policy")

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import GROUP, model_at
@@ -51,22 +50,6 @@ def pdf_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.delenv(CACHE_ENV, raising=False)
     return tmp_path / FOLDER_NAME.format(uid=os.getuid())
-
-
-@pytest.fixture
-def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """One entry for each PDF WeasyPrint lays out while the test runs (the calls are only counted)."""
-    import weasyprint
-
-    calls: list[int] = []
-    write_pdf = weasyprint.HTML.write_pdf
-
-    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return write_pdf(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counted)
-    return calls
 
 
 def test_the_statement_pdf_is_byte_identical_across_builds(real: Model, real_pdf: bytes, pdf_cache: Path,
