@@ -11,6 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -297,6 +300,27 @@ def test_export_writes_the_file_and_is_byte_identical_across_runs(tmp_path: Path
     assert first.read_bytes() == second.read_bytes() == made(model_at(GROUP), "ropa-csv")
     piped = run_script("export", "--format", "json", GROUP)
     assert piped.code == 0 and json.loads(piped.stdout)["version"] == "3.0.0"
+
+
+def test_export_writes_through_a_link_and_into_what_is_not_a_file(cli: Callable[..., CliResult],
+                                                                   tmp_path: Path) -> None:
+    """`--out /dev/null` once put a plain file in the device's place (the output was renamed over
+    it); a pipe stands in for the device here, and a link must stay a link to the file it names."""
+    expected = made(model_at(GROUP), "json")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = cli("export", "--format", "json", "--out", pipe, GROUP)
+    reader.join(timeout=10)
+    assert result.code == 0 and received == [expected]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    target, link = tmp_path / "target.json", tmp_path / "link.json"
+    target.write_text("old", encoding="utf-8")
+    link.symlink_to(target)
+    assert cli("export", "--format", "json", "--out", link, GROUP).code == 0
+    assert link.is_symlink() and target.read_bytes() == expected
 
 
 def test_export_usage_errors(cli: Callable[..., CliResult], tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import TextIO
@@ -63,9 +64,17 @@ def _request(arguments: argparse.Namespace, model: Model, policy: Policy, fmt: F
 
 
 def _write(path: Path, content: bytes) -> None:
-    """Write `content` to `path` as a whole: into a file beside it, then renamed over it."""
+    """Write `content` to `path` as a whole: into a file beside it, then renamed over it. A link is
+    followed (the file it names is replaced, not the link), and what is not a file (/dev/null, a
+    pipe, a terminal) is written to as it is: renaming over it would put a plain file in its place."""
     if path.is_dir():
         raise UsageError(f"{COMMAND}: --out {path} is a folder; give the path of a file")
+    if path.exists():
+        path = path.resolve()
+        if not stat.S_ISREG(path.stat().st_mode):
+            with path.open("wb") as stream:
+                stream.write(content)
+            return
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"{COMMAND}: --out {path}: there is no folder {folder}")
