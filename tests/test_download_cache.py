@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from sitekit import PROJECT_ROOT, copy_project
 
 import generator.exports
 from generator.exports import Request, export, site_downloads
-from generator.exports.cache import CACHE_ENV, folder_digest
+from generator.exports.cache import CACHE_ENV, folder_digest, prune
 from generator.exports.common import Request as CommonRequest
 from generator.history import build_date, read_history
 from generator.pipeline import read_model
@@ -240,3 +241,37 @@ def test_changed_code_makes_the_downloads_again(tmp_path: Path, cache: Path) -> 
     edited = run()
     assert sorted(edited["made"]) == sorted(first["made"])
     assert edited["out"]["record-of-processing.csv"] == first["out"]["record-of-processing.csv"] + "x"
+
+
+def aged(path: Path, content: bytes, days: float) -> Path:
+    """`path` holding `content`, last used `days` ago."""
+    path.write_bytes(content)
+    then = time.time() - days * 24 * 3600
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_process_that_used_the_cache_removes_its_files_unused_for_a_week_and_nothing_else(cache: Path) -> None:
+    """Every change of the model, policy or code gives new keys, and CI hands the folder on from build
+    to build: without pruning it would only grow. A real process, so that its end is real."""
+    cache.mkdir(mode=0o700)
+    used = aged(cache / f"{'a' * 64}.json", b'"used"', days=30)
+    aged(cache / f"{'b' * 64}.pdf", b"unused", days=8)
+    recent = aged(cache / f"{'c' * 64}.csv", b"recent", days=6)
+    aged(cache / f".{'d' * 64}.pdf.4242", b"half", days=8)
+    not_ours = [aged(cache / "notes.txt", b"mine", days=400), aged(cache / f"{'e' * 64}.JSON", b"mine", days=400)]
+    script = ("from generator.exports.cache import kept\n"
+              f"assert kept({'a' * 64!r}, 'json', lambda: b'made again') == b'\"used\"'\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=os.environ.copy())
+    assert (result.returncode, result.stderr) == (0, "")
+    assert sorted(path.name for path in cache.iterdir()) == sorted(
+        path.name for path in (used, recent, *not_ours))
+    assert time.time() - used.stat().st_mtime < 3600  # touched when used: not pruned for another week
+
+
+def test_prune_names_what_it_removed(tmp_path: Path) -> None:
+    old = aged(tmp_path / f"{'f' * 64}.jsonld", b"old", days=7.5)
+    aged(tmp_path / f"{'0' * 64}.yml", b"new", days=1)
+    assert prune(tmp_path) == [old.name]
+    assert prune(tmp_path, now=time.time() + 7 * 24 * 3600) == [f"{'0' * 64}.yml"]
+    assert prune(tmp_path / "missing") == []

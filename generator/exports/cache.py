@@ -13,15 +13,22 @@ The folder is the user's own, in the system's temporary directory (as Jinja keep
 templates), or the folder PRIVACY_STATEMENT_CACHE names (CI keeps it between runs); a folder that is
 not a real folder of this user's that only they can write to is not used, and the outputs are then
 made every time. A file is written whole or not at all, so two builds at once never read half of one.
+
+Nothing else would ever remove a file: each change of the model, the policy or the code gives new
+keys, and CI hands the folder from build to build. A file is touched each time it is used, and when
+a process that used the folder ends, the files of the folder's own naming that no process has used
+for a week (UNUSED_FOR) are removed; a file of any other name is never touched.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import importlib.resources
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -35,6 +42,13 @@ FOLDER_NAME = "privacy-statement-downloads-{uid}"
 # A file changed this recently may change again within the file system's timestamp resolution
 # without its size or time changing: a folder holding one is hashed again at each use.
 _SETTLED_NS = 2_000_000_000
+
+# A kept file not used for this long (seconds) is removed when a process that used its folder ends.
+UNUSED_FOR = 7 * 24 * 3600
+# The names of this module's files: kept outputs, and the partial files they are written as.
+_OWN_NAME = re.compile(r"\A(?:[0-9a-f]{64}\.[a-z]+|\.[0-9a-f]{64}\.[a-z]+\.[0-9]+)\Z")
+# The folders this process used, each pruned once as it ends.
+_used_folders: set[Path] = set()
 
 # A folder's digest by the size, times and inode of each of its files (see folder_digest).
 _digests: dict[tuple[Path, tuple[tuple[str, int, int, int, int], ...]], str] = {}
@@ -59,9 +73,15 @@ def kept(key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
     left out)."""
     folder = cache_folder()
     path = folder / f"{key}.{suffix}" if folder else None
-    if path is not None:
+    if folder is not None and path is not None:
+        if not _used_folders:
+            atexit.register(_prune_used_folders)
+        _used_folders.add(folder)
         with contextlib.suppress(OSError):
-            return path.read_bytes()
+            content = path.read_bytes()
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used now: not pruned for another UNUSED_FOR
+            return content
     made = make()
     if path is not None:
         _keep(made, path)
@@ -77,6 +97,25 @@ def _keep(content: bytes, path: Path) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             partial.unlink()
+
+
+def prune(folder: Path, now: float | None = None) -> list[str]:
+    """Removes the files of this module's naming in `folder` not used for UNUSED_FOR; their names."""
+    cutoff = (time.time() if now is None else now) - UNUSED_FOR
+    removed = []
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if (_OWN_NAME.match(entry.name) and entry.is_file(follow_symlinks=False)
+                        and entry.stat(follow_symlinks=False).st_mtime < cutoff):
+                    os.unlink(entry.path)
+                    removed.append(entry.name)
+    return sorted(removed)
+
+
+def _prune_used_folders() -> None:
+    for folder in sorted(_used_folders):
+        prune(folder)
 
 
 def folder_digest(folder: Path) -> str:
@@ -147,9 +186,11 @@ __all__ = [
     "CODE",
     "FOLDER_NAME",
     "INSTALLED",
+    "UNUSED_FOR",
     "cache_folder",
     "folder_digest",
     "kept",
     "key",
     "package_digest",
+    "prune",
 ]
