@@ -164,6 +164,21 @@ def test_a_changed_print_stylesheet_lays_the_pdf_out_again(
     assert pdf() != before and layouts == [1, 1]
 
 
+def test_a_checkout_elsewhere_uses_the_downloads_kept_by_another(
+        tmp_path: Path, cache: Path, made: Counter[str], layouts: list[int]) -> None:
+    """No output holds a path (test_exports_site), so where the project lies is not part of a key: a
+    fresh clone beside the working copy builds with what the working copy's builds kept."""
+    first = history_project(tmp_path / "project", [versioned(base_model(), "1.0.0", IN_FORCE_DATE)])
+    before = downloads(first)
+    assert layouts and made
+    made.clear()
+    layouts.clear()
+    second = tmp_path / "elsewhere" / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(first), str(second)], check=True)
+    assert downloads(second) == before
+    assert not made and not layouts
+
+
 def test_a_changed_template_makes_the_pdfs_again(
         tmp_path: Path, cache: Path, made: Counter[str], layouts: list[int],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,9 +88,9 @@ def test_the_published_pdfs_link_only_to_the_web_and_the_download_lines_keep_the
 def test_the_pdfs_are_the_same_wherever_the_project_is(group: Model, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Byte-identical per commit means per commit anywhere: nothing of the building machine's paths."""
-    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))  # each PDF laid out afresh
     made_here = []
     for place in ("a", "b/deeper"):
+        monkeypatch.setenv(CACHE_ENV, str(tmp_path / place / "cache"))  # each PDF laid out afresh
         folder = tmp_path / place / "policy"
         shutil.copytree(POLICY.folder, folder)
         policy = load_policy(folder)

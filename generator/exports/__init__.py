@@ -90,10 +90,10 @@ def site_downloads(policy: Policy, language: str) -> Downloads:
 
     Each is kept on disk (generator.exports.cache) by a digest of what it is made from: the model's
     data, the section's pages for the formats that read them (the others are not given them), the
-    language, the site or service, the policy folder (its files, and for a PDF its place), the code
-    and the installed packages. A build
-    makes again only the outputs of a version whose model or pages changed: a published version's
-    mostly never."""
+    language, the site or service, the policy folder's files, the code and the installed packages;
+    not where the project lies (no output holds a path, so another checkout uses the same files). A
+    build makes again only the outputs of a version whose model or pages changed: a published
+    version's mostly never."""
     labels = policy.texts_in(language)["exports"]["downloads"]["labels"]
     # Taken as the build starts, once for its Policy (near the moment the policy was read).
     policy_digest = policy.derived(("downloads", "policy-digest"), lambda: folder_digest(policy.folder))
@@ -107,10 +107,7 @@ def site_downloads(policy: Policy, language: str) -> Downloads:
             def make(pages: Mapping[str, str]) -> bytes:
                 given = dict(pages) if fmt.reads_pages else {}
                 request = Request(model, policy, language, site=site, service=service, pages=given)
-                # A PDF holds the address of a link of the page it could not resolve, in the policy folder.
-                place = str(policy.folder.resolve()) if fmt.reads_pages else None
-                digest = key({**made_from, "format": name, "site": site, "service": service, "pages": given,
-                              "policy_folder": place})
+                digest = key({**made_from, "format": name, "site": site, "service": service, "pages": given})
                 return kept(digest, fmt.extension, lambda: export(request, name))
 
             return make

@@ -67,10 +67,11 @@ def _fetcher(folder: Path) -> Any:
 
 
 def cache_key(html: str, folder: Path) -> str:
-    """What the PDF is made from: the page, every file of the print folder and its place (WeasyPrint
-    resolves a relative link the page keeps against it), and, as for every kept output, the project's
-    code and the installed packages (WeasyPrint's version among them)."""
-    return key({"format": "pdf", "html": html, "print": folder_digest(folder), "folder": str(folder.resolve())})
+    """What the PDF is made from: the page, every file of the print folder, and, as for every kept
+    output, the project's code and the installed packages (WeasyPrint's version among them). Not the
+    folder's place: the PDF holds no path (its links to anything but the web are plain text, and
+    WeasyPrint may read nothing but the folder's files), so a checkout elsewhere uses the same PDFs."""
+    return key({"format": "pdf", "html": html, "print": folder_digest(folder)})
 
 
 def document(page_markdown: str, *, title: str, version_line: str, language: str, author: str,
