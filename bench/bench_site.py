@@ -199,14 +199,13 @@ def changed_model(name: str, project: Path, work: Path, count: int, env: dict[st
     name_line = f"legal_name: {data['controller']['legal_name']}"
     if name_line not in text:
         raise SystemExit(f"bench: the model's controller name is not written as `{name_line}`")
-    kept_before, cache = work / "kept-before", work / "downloads"
-    changed_env = {**env, CACHE_ENV: str(kept_before)}
+    kept_before = work / "kept-before"
     # The build before the pull request: the controller's name as main had it (here, another).
     model.write_text(text.replace(name_line, name_line + " (main)", 1), encoding="utf-8")
-    subprocess.run(build(clone / "mkdocs.yml", work / "site-before"), cwd=clone, env=changed_env, check=True,
-                   capture_output=True)
+    subprocess.run(build(clone / "mkdocs.yml", work / "site-before"), cwd=clone,
+                   env={**env, CACHE_ENV: str(kept_before)}, check=True, capture_output=True)
     model.write_text(text, encoding="utf-8")
-    changed_env[CACHE_ENV] = str(cache)
+    changed_env = {**env, CACHE_ENV: str(work / "downloads")}
     published = build(clone / "mkdocs.yml", work / "site-changed")
     restored = ["bash", "-c", f'rm -rf "${CACHE_ENV}" && cp -a "{kept_before}" "${CACHE_ENV}" && exec "$0" "$@"',
                 *published]

@@ -7,13 +7,11 @@ engine. Every output is deterministic: the same model and policy give the same b
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from generator.exports.cache import folder_digest, kept, key
+from generator.exports.cache import digest, folder_digest, kept, key
 from generator.exports.common import Request
 from generator.policy import Policy
 from generator.render import Download, Downloads
@@ -99,7 +97,7 @@ def site_downloads(policy: Policy, language: str) -> Downloads:
     policy_digest = policy.derived(("downloads", "policy-digest"), lambda: folder_digest(policy.folder))
 
     def offered(model: Model) -> list[Download]:
-        made_from = {"model": _digest(model.data), "policy": policy_digest, "language": language}
+        made_from = {"model": digest(model.data), "policy": policy_digest, "language": language}
 
         def maker(name: str, site: str | None = None, service: str | None = None) -> Callable[..., bytes]:
             fmt = FORMATS[name]
@@ -126,13 +124,6 @@ def site_downloads(policy: Policy, language: str) -> Downloads:
         return found
 
     return offered
-
-
-def _digest(data: object) -> str:
-    """The SHA-256 of a model's data (JSON, keys sorted; a value JSON has no type for by its type and repr)."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False,
-                      default=lambda value: f"{type(value).__name__} {value!r}")
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 __all__ = ["APPENDIX_DOWNLOAD", "DOWNLOADS", "FORMATS", "Format", "Request", "export", "site_downloads"]

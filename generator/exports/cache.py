@@ -72,19 +72,19 @@ def kept(key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
     """The output kept under `key`, or `make()`, then kept (a cache that cannot be read or written is
     left out)."""
     folder = cache_folder()
-    path = folder / f"{key}.{suffix}" if folder else None
-    if folder is not None and path is not None:
-        if not _used_folders:
-            atexit.register(_prune_used_folders)
-        _used_folders.add(folder)
+    if folder is None:
+        return make()
+    if not _used_folders:
+        atexit.register(_prune_used_folders)
+    _used_folders.add(folder)
+    path = folder / f"{key}.{suffix}"
+    with contextlib.suppress(OSError):
+        content = path.read_bytes()
         with contextlib.suppress(OSError):
-            content = path.read_bytes()
-            with contextlib.suppress(OSError):
-                os.utime(path)  # used now: not pruned for another UNUSED_FOR
-            return content
+            os.utime(path)  # used now: not pruned for another UNUSED_FOR
+        return content
     made = make()
-    if path is not None:
-        _keep(made, path)
+    _keep(made, path)
     return made
 
 
@@ -174,11 +174,16 @@ CODE = package_digest(__name__.split(".", 1)[0])
 INSTALLED = hashlib.sha256("\n".join(_installed()).encode()).hexdigest()
 
 
-def key(made_from: Mapping[str, object]) -> str:
-    """The key of an output made from `made_from` (JSON data), this code and these packages."""
-    text = json.dumps({"code": CODE, "installed": INSTALLED, **made_from}, sort_keys=True, ensure_ascii=False,
+def digest(data: object) -> str:
+    """The SHA-256 of JSON data (keys sorted; a value JSON has no type for, by its type and repr)."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False,
                       default=lambda value: f"{type(value).__name__} {value!r}")
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def key(made_from: Mapping[str, object]) -> str:
+    """The key of an output made from `made_from` (JSON data), this code and these packages."""
+    return digest({"code": CODE, "installed": INSTALLED, **made_from})
 
 
 __all__ = [
@@ -188,6 +193,7 @@ __all__ = [
     "INSTALLED",
     "UNUSED_FOR",
     "cache_folder",
+    "digest",
     "folder_digest",
     "kept",
     "key",
